@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers (see CONVENTIONS.md): unit tests are pure; integration tests talk
+// to the real local Kafka / Redis / ClickHouse engine, which the global setup
+// brings up when KAFKA_BROKERS / REDIS_URL / CLICKHOUSE_URL are not set.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['**/src/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['**/src/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['./test/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Integration tests share one broker and one ClickHouse engine on a
+          // 2-core machine; files run one at a time so timings stay sane.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
