@@ -1,6 +1,16 @@
 /**
  * The contract every single-machine service (kafka, redis, clickhouse) fulfils,
  * so the CLI and the programmatic API can treat them alike.
+ *
+ * Helpers for writing one live in sibling files and are re-exported here:
+ * - `waitFor(check, { timeoutMs, intervalMs, what })`         ./wait-for.ts
+ * - `isPortOpen(host, port)`                                  ./is-port-open.ts
+ * - `spawnDetached({ name, command, args })` → pid            ./spawn-detached.ts
+ *   (own process group, output appended to .state/<name>.log, pidfile written)
+ * - `readLivePid(name, marker?)`, `killFromPidFile(name)`,
+ *   `writePid`, `removePid`, `isProcessAlive`                 ./pidfile.ts
+ * - `STATE_DIR`, `CACHE_DIR`, `pidFilePath(name)`, `logFilePath(name)`  ./paths.ts
+ * - `tailFile(file, lines)`                                   ./tail-file.ts
  */
 export interface LocalService {
   /** short name used in output and CLI: 'kafka' | 'redis' | 'clickhouse' */
@@ -13,6 +23,13 @@ export interface LocalService {
   start(log: (line: string) => void): Promise<'started' | 'reused'>;
   /** stop the process we started (pidfile under deploy/local/.state/); no-op if not ours or not running */
   stop(log: (line: string) => void): Promise<void>;
-  /** optional human description of what runs, e.g. 'Apache Kafka 4.1.1' (shown by the CLI) */
+  /** optional: what runs, for the CLI's summary line, e.g. 'Apache Kafka 4.1.1' */
   readonly description?: string;
 }
+
+export { waitFor, WaitTimeoutError, type WaitForOptions } from './wait-for';
+export { isPortOpen } from './is-port-open';
+export { spawnDetached, type DetachedCommand } from './spawn-detached';
+export { isProcessAlive, killFromPidFile, readLivePid, removePid, writePid } from './pidfile';
+export { CACHE_DIR, LOCAL_DIR, logFilePath, pidFilePath, STATE_DIR } from './paths';
+export { tailFile } from './tail-file';
