@@ -1,0 +1,11 @@
+export * from './limits';
+export * from './wire';
+export * from './enriched';
+export * from './validate';
+export * from './describe-issue';
+export * from './url-path';
+export * from './env';
+export * from './config-shapes';
+export * from './migration-files';
+export * from './migrate';
+export type * from './types';
