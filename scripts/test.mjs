@@ -1,0 +1,184 @@
+// `npm test`: the one command CI runs. Lint, typecheck, SDK build + size
+// guard, unit + integration tests (vitest) against the real local stack, and
+// the browser tests (Playwright + Debian's Chromium). Every step runs even
+// after a failure, so one run shows everything that is wrong; the last line
+// is `N passed, N failed` (vitest tests + Playwright tests + one per check).
+//
+// The local stack (Kafka, Redis, ClickHouse engine) is brought up when
+// KAFKA_BROKERS / REDIS_URL / CLICKHOUSE_URL are not set, and stopped again
+// afterwards if this run started it.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const outDir = join(root, 'test-results');
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+const only = process.argv.slice(2); // e.g. `npm test -- unit` runs just that step
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+const started = Date.now();
+
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('error', () => resolve(127));
+  });
+}
+
+function wanted(step) {
+  return only.length === 0 || only.includes(step);
+}
+
+/** A check that counts as one test. */
+async function check(name, command, args, env) {
+  if (!wanted(name)) return;
+  const t0 = Date.now();
+  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
+  const code = await run(command, args, env);
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  if (code === 0) {
+    counts.passed += 1;
+    console.log(`=== ${name}: ok (${seconds} s)`);
+  } else {
+    counts.failed += 1;
+    failures.push(name);
+    console.log(`=== ${name}: FAILED with exit code ${code} (${seconds} s)`);
+  }
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A test runner whose own JSON report gives the counts. */
+async function suite(name, command, args, env, reportFile, countsOf) {
+  if (!wanted(name)) return;
+  const t0 = Date.now();
+  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
+  const code = await run(command, args, env);
+  const report = readJson(reportFile);
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  if (!report) {
+    counts.failed += 1;
+    failures.push(`${name} (no report, exit code ${code})`);
+    console.log(`=== ${name}: FAILED, no report written (exit code ${code})`);
+    return;
+  }
+  const c = countsOf(report);
+  counts.passed += c.passed;
+  counts.failed += c.failed;
+  counts.skipped += c.skipped;
+  // A runner that fails outside any test (a crashed file, a failing hook) still fails the run.
+  const extra = code !== 0 && c.failed === 0 ? 1 : 0;
+  if (extra) {
+    counts.failed += 1;
+    failures.push(`${name} (exit code ${code} with no failed test: a file or hook failed)`);
+  } else if (c.failed > 0) failures.push(`${name} (${c.failed} failed)`);
+  console.log(
+    `=== ${name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped (${seconds} s)`,
+  );
+}
+
+const npx = 'npx';
+await check('lint', npx, ['eslint', '.', '--max-warnings', '0']);
+await check('format', npx, ['prettier', '--check', '.']);
+await check('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+if (existsSync(join(root, 'sdk/tsconfig.json'))) {
+  await check('typecheck-sdk', npx, ['tsc', '-p', 'sdk/tsconfig.json', '--noEmit']);
+}
+if (existsSync(join(root, 'sdk/rollup.config.mjs'))) {
+  await check('sdk-build', 'npm', ['run', 'build', '-w', 'sdk']);
+  if (existsSync(join(root, 'sdk/scripts/size.mjs'))) {
+    await check('sdk-size', 'node', ['sdk/scripts/size.mjs']);
+  }
+}
+
+// Bring the real services up once for every suite below.
+const stackEnv = {};
+let startedStack = false;
+const needStack = ['integration', 'browser'].some(wanted);
+if (
+  needStack &&
+  (!process.env.KAFKA_BROKERS || !process.env.REDIS_URL || !process.env.CLICKHOUSE_URL)
+) {
+  console.log('\n=== stack: bringing up the local Kafka, Redis and ClickHouse engine');
+  const code = await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'up']);
+  if (code !== 0) {
+    counts.failed += 1;
+    failures.push('stack (local services did not come up)');
+  } else {
+    startedStack = true;
+    Object.assign(stackEnv, {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      CLICKHOUSE_URL: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123',
+    });
+  }
+}
+
+const vitestCounts = (r) => ({
+  passed: r.numPassedTests ?? 0,
+  failed: r.numFailedTests ?? 0,
+  skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0),
+});
+for (const project of ['unit', 'integration']) {
+  const file = join(outDir, `vitest-${project}.json`);
+  await suite(
+    project,
+    npx,
+    [
+      'vitest',
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${file}`,
+    ],
+    stackEnv,
+    file,
+    vitestCounts,
+  );
+}
+
+const playwrightConfigs = ['sdk/playwright.config.ts', 'examples/site/playwright.config.ts'].filter(
+  (f) => existsSync(join(root, f)),
+);
+for (const config of playwrightConfigs) {
+  const file = join(outDir, `playwright-${config.split('/')[0]}.json`);
+  await suite(
+    'browser',
+    npx,
+    ['playwright', 'test', '-c', config, '--reporter=list,json'],
+    { ...stackEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: file },
+    file,
+    (r) => ({
+      passed: (r.stats?.expected ?? 0) + (r.stats?.flaky ?? 0),
+      failed: r.stats?.unexpected ?? 0,
+      skipped: r.stats?.skipped ?? 0,
+    }),
+  );
+}
+
+if (startedStack && !process.env.GOSIGHT_KEEP_STACK) {
+  await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'down']);
+}
+
+const minutes = ((Date.now() - started) / 60000).toFixed(1);
+console.log(`\nnpm test finished in ${minutes} min`);
+if (failures.length > 0) console.log(`failed: ${failures.join('; ')}`);
+const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
+console.log(`${counts.passed} passed, ${counts.failed} failed${skipped}`);
+process.exitCode = counts.failed > 0 ? 1 : 0;
