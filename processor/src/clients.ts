@@ -1,0 +1,67 @@
+/** Builds the infrastructure clients and processor settings from the parsed configuration. */
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import type { ProcessorConfig } from './config';
+import type { ProcessorSettings } from './processor';
+
+export interface Clients {
+  kafka: Kafka;
+  clickhouse: ClickHouseClient;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/** The processor settings a configuration describes. */
+export function settingsFromConfig(config: ProcessorConfig): ProcessorSettings {
+  return {
+    topic: config.GOSIGHT_TOPIC_RAW,
+    dlqTopic: config.GOSIGHT_TOPIC_DLQ,
+    group: config.GOSIGHT_CONSUMER_GROUP,
+    sessionsGroup: config.sessionsGroup,
+    database: config.CLICKHOUSE_DATABASE,
+    redisPrefix: config.GOSIGHT_REDIS_PREFIX,
+    sessionIdleMs: config.GOSIGHT_SESSION_IDLE_MINUTES * 60_000,
+    sweepIntervalMs: config.GOSIGHT_SWEEP_INTERVAL_SECONDS * 1000,
+    batchMaxRows: config.GOSIGHT_BATCH_MAX_ROWS,
+    batchMaxWaitMs: config.GOSIGHT_BATCH_MAX_WAIT_MS,
+    metricsPort: config.METRICS_PORT,
+    metricsHost: config.METRICS_HOST,
+  };
+}
+
+/** Connectable clients for Kafka, ClickHouse and Redis (Redis connects lazily and retries). */
+export function createClients(
+  config: Pick<ProcessorConfig, 'CLICKHOUSE_URL' | 'CLICKHOUSE_USER' | 'CLICKHOUSE_PASSWORD'> & {
+    kafkaBrokers: string[];
+    redisUrl: string;
+  },
+  clientId = 'gosight-processor',
+): Clients {
+  const kafka = new Kafka({
+    clientId,
+    brokers: config.kafkaBrokers,
+    logLevel: logLevel.ERROR,
+  });
+  const clickhouse = createClient({
+    url: config.CLICKHOUSE_URL,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+    request_timeout: 30_000,
+  });
+  const redis = new Redis(config.redisUrl, {
+    // Fail commands fast while Redis is away; the sessions consumer retries them.
+    maxRetriesPerRequest: 1,
+    lazyConnect: false,
+  });
+  redis.on('error', () => undefined);
+  return {
+    kafka,
+    clickhouse,
+    redis,
+    async close() {
+      redis.disconnect();
+      await clickhouse.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The processor's configuration, parsed once at start from the environment.
+ * Nothing else in the processor reads process.env.
+ */
+import { z } from 'zod';
+import {
+  CONSUMER_GROUP,
+  TOPICS,
+  clickhouseEnv,
+  kafkaEnv,
+  parseEnv,
+  redisEnv,
+  retentionEnv,
+} from '@gosight/schema';
+
+const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'not a valid Kafka topic name');
+const groupName = z.string().min(1).max(255);
+
+const processorEnv = z.object({
+  ...kafkaEnv,
+  ...redisEnv,
+  ...clickhouseEnv,
+  ...retentionEnv,
+  GOSIGHT_TOPIC_RAW: topicName.default(TOPICS.raw),
+  GOSIGHT_TOPIC_DLQ: topicName.default(TOPICS.dlq),
+  GOSIGHT_CONSUMER_GROUP: groupName.default(CONSUMER_GROUP),
+  GOSIGHT_SESSIONS_GROUP: groupName.optional(),
+  GOSIGHT_REDIS_PREFIX: z.string().max(64).default('gosight:'),
+  GOSIGHT_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
+  GOSIGHT_SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  GOSIGHT_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(500_000).default(50_000),
+  GOSIGHT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+/** The parsed, frozen processor configuration. */
+export type ProcessorConfig = Readonly<z.output<typeof processorEnv>> & {
+  /** The sessions consumer group (GOSIGHT_SESSIONS_GROUP or `<group>-sessions`). */
+  readonly sessionsGroup: string;
+};
+
+/** Parses the processor's environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ProcessorConfig {
+  const parsed = parseEnv(processorEnv, env, { service: 'processor' });
+  return Object.freeze({
+    ...parsed,
+    sessionsGroup: parsed.GOSIGHT_SESSIONS_GROUP ?? sessionsGroupFor(parsed.GOSIGHT_CONSUMER_GROUP),
+  });
+}
+
+/** The sessions consumer group that goes with an events consumer group. */
+export function sessionsGroupFor(eventsGroup: string): string {
+  return `${eventsGroup}-sessions`;
+}

@@ -1,0 +1,89 @@
+/**
+ * The kafkajs adapter of the event source: eachBatch with auto-resolve off;
+ * offsets are resolved and committed only after the handler resolved.
+ */
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Delivery, DeliveryHandler, EventSource } from './event-source';
+
+export interface KafkaEventSourceOptions {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  /** Largest fetch per partition; a fetch is what one delivery holds. */
+  maxBytesPerPartition?: number;
+  /** The broker holds a fetch until this many bytes are there or maxWaitMs passed. */
+  minBytes?: number;
+  maxWaitMs?: number;
+  /** Start at the beginning of the topic when the group has no committed offset. */
+  fromBeginning?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Creates a kafkajs consumer-group subscription; partitions are handled concurrently. */
+export function createKafkaEventSource(options: KafkaEventSourceOptions): EventSource {
+  const log = options.log ?? (() => {});
+  const maxBytesPerPartition = options.maxBytesPerPartition ?? 16 * 1024 * 1024;
+  const consumer: Consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    maxBytesPerPartition,
+    maxBytes: maxBytesPerPartition * 8,
+    minBytes: options.minBytes ?? 256 * 1024,
+    maxWaitTimeInMs: options.maxWaitMs ?? 1000,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3000,
+    retry: { retries: 10 },
+  });
+  let running = false;
+
+  return {
+    async start(handler: DeliveryHandler) {
+      await consumer.connect();
+      await consumer.subscribe({
+        topic: options.topic,
+        fromBeginning: options.fromBeginning ?? true,
+      });
+      running = true;
+      consumer.on(consumer.events.CRASH, (event) => {
+        log(`consumer ${options.groupId} crashed: ${String(event.payload.error)}`);
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        // All partitions of one fetch are handled at once, so the handler can
+        // coalesce them into one insert (see batch-coalescer.ts).
+        partitionsConsumedConcurrently: 64,
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          if (batch.isEmpty()) return;
+          const delivery: Delivery = {
+            topic: batch.topic,
+            partition: batch.partition,
+            messages: batch.messages.map((m) => ({
+              key: m.key,
+              value: m.value,
+              offset: m.offset,
+              timestamp: Number(m.timestamp),
+            })),
+            heartbeat: () => payload.heartbeat(),
+            isActive: () => running && payload.isRunning() && !payload.isStale(),
+          };
+          await handler(delivery);
+          const last = batch.lastOffset();
+          payload.resolveOffset(last);
+          await consumer.commitOffsets([
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: (BigInt(last) + 1n).toString(),
+            },
+          ]);
+        },
+      });
+    },
+    async close() {
+      running = false;
+      // disconnect() waits for the batch in hand to finish, then leaves the group.
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The processor: two consumer groups on the raw topic — `events` (decode,
+ * validate, insert into events / quarantine, commit) and `sessions` (fold
+ * into the session store, upsert sessions, commit) — a sweeper that
+ * finalises idle sessions, and the /metrics + /healthz port.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Redis } from 'ioredis';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createBatchCoalescer } from './batch-coalescer';
+import { readConsumerLag } from './consumer-lag';
+import { createDlqProducer } from './dlq-producer';
+import type { EventSource } from './event-source';
+import { createEventsFlush } from './events-consumer';
+import { startOpsServer, type OpsServer } from './http-server';
+import { createKafkaEventSource } from './kafka-event-source';
+import { createMetrics, type Metrics } from './metrics';
+import { createRedisSessionStore } from './redis-session-store';
+import { createSessionSweeper, type Sweeper } from './session-sweeper';
+import type { SessionStore } from './session-store';
+import { createSessionsFlush } from './sessions-consumer';
+import { createWarehouse } from './warehouse';
+
+export interface ProcessorSettings {
+  topic: string;
+  dlqTopic: string;
+  group: string;
+  sessionsGroup: string;
+  database: string;
+  redisPrefix: string;
+  sessionIdleMs: number;
+  sweepIntervalMs: number;
+  batchMaxRows: number;
+  batchMaxWaitMs: number;
+  /** 0 picks a free port; null runs without the HTTP port. */
+  metricsPort: number | null;
+  metricsHost: string;
+}
+
+/** What the processor runs on; the caller creates (and closes) the clients. */
+export interface ProcessorDeps {
+  settings: ProcessorSettings;
+  kafka: Kafka;
+  clickhouse: ClickHouseClient;
+  redis: Redis;
+  log: (line: string) => void;
+  /** The bus port; defaults to a kafkajs consumer group on `settings.topic`. */
+  createEventSource?: (groupId: string) => EventSource;
+}
+
+export interface Processor {
+  metrics: Metrics;
+  /** The bound metrics port, once started (null without one). */
+  readonly metricsPort: number | null;
+  start(): Promise<void>;
+  /** Finalises sessions idle right now (the sweeper also does this on its own interval). */
+  sweepNow(): Promise<number>;
+  /** Finishes the batches in hand, commits, leaves the groups, stops the sweeper and the port. */
+  close(): Promise<void>;
+}
+
+/** Creates a processor; nothing connects until `start()`. */
+export function createProcessor(deps: ProcessorDeps): Processor {
+  const { settings, log } = deps;
+  const metrics = createMetrics();
+  const warehouse = createWarehouse(deps.clickhouse, settings.database);
+  const store: SessionStore = createRedisSessionStore({
+    redis: deps.redis,
+    prefix: settings.redisPrefix,
+    stateTtlSeconds: Math.ceil((settings.sessionIdleMs * 2) / 1000) + 3600,
+    tombstoneTtlSeconds: 7 * 24 * 3600,
+  });
+  const source =
+    deps.createEventSource ??
+    ((groupId: string) =>
+      createKafkaEventSource({ kafka: deps.kafka, topic: settings.topic, groupId, log }));
+  const producer: Producer = deps.kafka.producer({ allowAutoTopicCreation: true });
+  const admin: Admin = deps.kafka.admin();
+  const eventsSource = source(settings.group);
+  const sessionsSource = source(settings.sessionsGroup);
+  let sweeper: Sweeper | undefined;
+  let server: OpsServer | undefined;
+  let started = false;
+  let closing: Promise<void> | undefined;
+
+  const coalesce = (flush: Parameters<typeof createBatchCoalescer>[0]['flush']) =>
+    createBatchCoalescer({
+      maxRows: settings.batchMaxRows,
+      maxWaitMs: settings.batchMaxWaitMs,
+      flush,
+    });
+
+  async function refreshGauges() {
+    for (const group of [settings.group, settings.sessionsGroup]) {
+      const lag = await readConsumerLag(admin, group, settings.topic);
+      for (const p of lag.partitions) {
+        metrics.consumerLag.set(
+          { group, topic: settings.topic, partition: String(p.partition) },
+          p.lag,
+        );
+      }
+    }
+    metrics.sessionsLive.set(await store.liveCount());
+  }
+
+  return {
+    metrics,
+    get metricsPort() {
+      return server?.port ?? null;
+    },
+    async start() {
+      await Promise.all([producer.connect(), admin.connect()]);
+      if (settings.metricsPort !== null) {
+        server = await startOpsServer({
+          host: settings.metricsHost,
+          port: settings.metricsPort,
+          registry: metrics.registry,
+          beforeScrape: refreshGauges,
+          health: () => ({
+            ok: started && closing === undefined,
+            started,
+            closing: closing !== undefined,
+          }),
+        });
+      }
+      const dlq = createDlqProducer(producer, settings.dlqTopic);
+      await eventsSource.start(coalesce(createEventsFlush({ warehouse, dlq, metrics, log })));
+      await sessionsSource.start(coalesce(createSessionsFlush({ store, warehouse, metrics, log })));
+      sweeper = createSessionSweeper({
+        store,
+        warehouse,
+        metrics,
+        idleMs: settings.sessionIdleMs,
+        intervalMs: settings.sweepIntervalMs,
+        log,
+      });
+      started = true;
+      log(
+        `processor: consuming ${settings.topic} as ${settings.group} and ${settings.sessionsGroup}` +
+          (server ? `, metrics on http://${settings.metricsHost}:${server.port}/metrics` : ''),
+      );
+    },
+    sweepNow() {
+      if (!sweeper) return Promise.resolve(0);
+      return sweeper.sweepOnce();
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.all([eventsSource.close(), sessionsSource.close()]);
+        await sweeper?.close();
+        await Promise.all([producer.disconnect(), admin.disconnect()]);
+        await server?.close();
+        log('processor: stopped');
+      })();
+      return closing;
+    },
+  };
+}

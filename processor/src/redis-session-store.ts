@@ -1,0 +1,156 @@
+/**
+ * The session store on Redis: every update is one Lua script call per
+ * session per batch (atomic per event, see session-scripts.ts), pipelined.
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { EnrichedEvent } from '@gosight/schema';
+import { sessionStoreError } from './errors';
+import { APPLY_SCRIPT, CLAIM_SCRIPT, RELEASE_SCRIPT } from './session-scripts';
+import type { ApplyOutcome, SessionState, SessionStore } from './session-store';
+import { sessionFacts, stateFromHash } from './session-state-codec';
+
+export interface RedisSessionStoreOptions {
+  redis: Redis;
+  /** Key prefix, e.g. `gosight:`; tests use their own. */
+  prefix: string;
+  /** Live state expires this long after its last update if no sweeper ever finalises it. */
+  stateTtlSeconds: number;
+  /** How long a finalised session's tombstone keeps late copies of its events out. */
+  tombstoneTtlSeconds: number;
+}
+
+interface Script {
+  lua: string;
+  sha: string;
+}
+
+const script = (lua: string): Script => ({
+  lua,
+  sha: createHash('sha1').update(lua).digest('hex'),
+});
+
+/** The member name of a session in the live / fin indexes (and inside its key names). */
+export function sessionMember(projectId: string, sessionId: string): string {
+  return JSON.stringify([projectId, sessionId]);
+}
+
+/** Creates the Redis session store; `close()` closes the given connection. */
+export function createRedisSessionStore(options: RedisSessionStoreOptions): SessionStore {
+  const { redis, prefix } = options;
+  const apply = script(APPLY_SCRIPT);
+  const claim = script(CLAIM_SCRIPT);
+  const release = script(RELEASE_SCRIPT);
+  const live = `${prefix}live`;
+  const fin = `${prefix}fin`;
+
+  /** EVALSHA, loading the script first when Redis does not know it (e.g. after a restart). */
+  async function run(s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(s.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!String((error as Error).message).includes('NOSCRIPT')) throw error;
+      return await redis.eval(s.lua, keys.length, ...keys, ...args);
+    }
+  }
+
+  return {
+    async apply(events) {
+      const bySession = new Map<string, EnrichedEvent[]>();
+      for (const event of events) {
+        const member = sessionMember(event.project_id, event.session_id);
+        const list = bySession.get(member);
+        if (list) list.push(event);
+        else bySession.set(member, [event]);
+      }
+      if (bySession.size === 0) return [];
+      try {
+        await redis.script('LOAD', apply.lua);
+        const pipeline = redis.pipeline();
+        for (const [member, list] of bySession) {
+          const first = list[0] as EnrichedEvent;
+          const args: (string | number)[] = [
+            member,
+            first.project_id,
+            first.session_id,
+            options.stateTtlSeconds,
+          ];
+          for (const event of list) args.push(...sessionFacts(event));
+          pipeline.evalsha(
+            apply.sha,
+            5,
+            `${prefix}s:${member}`,
+            `${prefix}seen:${member}`,
+            live,
+            fin,
+            `${prefix}closed:${member}`,
+            ...args,
+          );
+        }
+        const results = (await pipeline.exec()) ?? [];
+        const outcomes: ApplyOutcome[] = [];
+        let index = 0;
+        for (const [member, list] of bySession) {
+          const [error, reply] = results[index++] ?? [new Error('no reply'), null];
+          if (error) throw error;
+          const outcome = toOutcome(member, list, reply);
+          if (outcome) outcomes.push(outcome);
+        }
+        return outcomes;
+      } catch (error) {
+        throw sessionStoreError('apply session events', error);
+      }
+    },
+
+    async claimIdle(idleMs, leaseMs, limit) {
+      try {
+        const reply = (await run(
+          claim,
+          [live, fin],
+          [idleMs, leaseMs, limit, prefix],
+        )) as string[][];
+        return reply.map((entry) => stateFromHash(entry.slice(1)));
+      } catch (error) {
+        throw sessionStoreError('claim idle sessions', error);
+      }
+    },
+
+    async release(state: SessionState) {
+      const member = sessionMember(state.projectId, state.sessionId);
+      try {
+        const reply = await run(
+          release,
+          [`${prefix}s:${member}`, `${prefix}seen:${member}`, fin, `${prefix}closed:${member}`],
+          [member, String(state.version), options.tombstoneTtlSeconds],
+        );
+        return reply === 1;
+      } catch (error) {
+        throw sessionStoreError('release finalised session', error);
+      }
+    },
+
+    async liveCount() {
+      try {
+        return await redis.zcard(live);
+      } catch (error) {
+        throw sessionStoreError('count live sessions', error);
+      }
+    },
+
+    async close() {
+      redis.disconnect();
+      await Promise.resolve();
+    },
+  };
+}
+
+function toOutcome(member: string, list: EnrichedEvent[], reply: unknown): ApplyOutcome | null {
+  const parts = reply as string[];
+  if (parts[0] === 'closed') {
+    const [projectId, sessionId] = JSON.parse(member) as [string, string];
+    return { kind: 'closed', projectId, sessionId, ignored: list.length };
+  }
+  const fields = parts.slice(2);
+  if (fields.length === 0) return null;
+  return { kind: 'live', state: stateFromHash(fields), changed: parts[1] === '1' };
+}
