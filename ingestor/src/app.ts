@@ -1,0 +1,111 @@
+/**
+ * `buildApp(deps)`: the ingestor's Fastify app, apart from `listen()`, so
+ * tests use `app.inject()` and a combined process can mount it. The app does
+ * not own its deps: whoever created them closes them (see create-deps.ts).
+ */
+import { TOPICS } from '@gosight/schema';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import { batchRoute, BATCH_PATH } from './batch-route';
+import type { IpMode } from './client-ip';
+import { errorBody, fromFrameworkError, IngestError } from './errors';
+import type { EventProducer } from './event-producer';
+import type { GeoLookup } from './geo-lookup';
+import { registerHealthRoutes } from './health-routes';
+import { createMetrics, type IngestMetrics } from './metrics';
+import type { ProjectRegistry } from './projects';
+import { registerSdkRoute } from './sdk-route';
+import type { UserAgentParser } from './user-agent';
+
+export interface AppDeps {
+  producer: EventProducer;
+  geo: GeoLookup;
+  userAgents: UserAgentParser;
+  projects: ProjectRegistry;
+  logger: Logger;
+  /** Topics to produce to; the contract's names by default. */
+  topics?: { raw: string; dlq: string };
+  ipMode?: IpMode;
+  /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs); none by default. */
+  trustedProxies?: readonly string[];
+  sdk: { path: string; file: string };
+  rateLimitRedis?: Redis | undefined;
+  retryAfterSeconds?: number;
+  /** Server time in epoch ms. */
+  clock?: () => number;
+}
+
+/** The app plus what its owner needs: metrics and the drain switch for SIGTERM. */
+export interface IngestorApp {
+  app: FastifyInstance;
+  metrics: IngestMetrics;
+  /** From now on readyz and new batches answer 503; requests in flight complete. */
+  beginShutdown(): void;
+}
+
+/** Builds the Fastify app from its dependencies (nothing listens yet). */
+export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
+  const trusted = deps.trustedProxies ?? [];
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // Per-request log lines would cost more than the rest of the hot path; metrics count requests.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: trusted.length > 0 ? [...trusted] : false,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+  });
+  const retryAfterSeconds = deps.retryAfterSeconds ?? 2;
+  let shuttingDown = false;
+  const isShuttingDown = () => shuttingDown;
+  const metrics = createMetrics(() => deps.producer.bufferedMessages());
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requests.inc({
+      route: request.routeOptions.url ?? 'unmatched',
+      status: reply.statusCode,
+    });
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const ingestError = fromFrameworkError(error);
+    if (ingestError.code === 'INTERNAL') request.log.error({ err: error }, 'unexpected error');
+    if (ingestError.retryAfterSeconds !== undefined) {
+      reply.header('retry-after', String(ingestError.retryAfterSeconds));
+    }
+    const events = (request.body as { events?: unknown } | undefined)?.events;
+    if (request.routeOptions.url === BATCH_PATH && Array.isArray(events)) {
+      const project = request.gosightBatch?.project.key ?? 'unknown';
+      metrics.events.inc({ outcome: 'rejected', reason: ingestError.code, project }, events.length);
+    }
+    return reply.code(ingestError.status).send(errorBody(ingestError));
+  });
+
+  app.setNotFoundHandler(async (_request, reply) =>
+    reply.code(404).send(errorBody(new IngestError('NOT_FOUND'))),
+  );
+
+  await app.register(batchRoute, {
+    producer: deps.producer,
+    geo: deps.geo,
+    userAgents: deps.userAgents,
+    projects: deps.projects,
+    topics: deps.topics ?? TOPICS,
+    ipMode: deps.ipMode ?? 'anonymize',
+    clock: deps.clock ?? Date.now,
+    metrics,
+    retryAfterSeconds,
+    rateLimitRedis: deps.rateLimitRedis,
+    isShuttingDown,
+  });
+  registerSdkRoute(app, { ...deps.sdk, log: deps.logger });
+  registerHealthRoutes(app, { producer: deps.producer, metrics, isShuttingDown });
+
+  return {
+    app,
+    metrics,
+    beginShutdown: () => {
+      shuttingDown = true;
+    },
+  };
+}

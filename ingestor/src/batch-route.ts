@@ -1,0 +1,178 @@
+/**
+ * `POST /v1/batch`: read the body, check the envelope, the project and its
+ * origin, rate-limit per client IP + project, run every event through the
+ * pipeline, produce, and answer 202 only once the bus acknowledged.
+ */
+import rateLimit from '@fastify/rate-limit';
+import { checkWireBatch, type BatchAccepted } from '@gosight/schema';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { BatchContext } from './batch-context';
+import { quarantineMessage, rawEventMessage } from './bus-messages';
+import { unmapIp, storedIp, type IpMode } from './client-ip';
+import { registerCors, revokeOrigin } from './cors';
+import { IngestError } from './errors';
+import { createEventPipeline } from './event-pipeline';
+import {
+  BusError,
+  type BusMessage,
+  type EventProducer,
+  type TopicMessages,
+} from './event-producer';
+import type { GeoLookup } from './geo-lookup';
+import type { IngestMetrics } from './metrics';
+import { registerBodyParsing } from './parse-body';
+import type { Project, ProjectRegistry } from './projects';
+import type { UserAgentParser } from './user-agent';
+
+export const BATCH_PATH = '/v1/batch';
+
+export interface BatchRouteDeps {
+  producer: EventProducer;
+  geo: GeoLookup;
+  userAgents: UserAgentParser;
+  projects: ProjectRegistry;
+  topics: { raw: string; dlq: string };
+  ipMode: IpMode;
+  clock: () => number;
+  metrics: IngestMetrics;
+  retryAfterSeconds: number;
+  /** Shared rate-limit counters across instances; per-process memory when absent. */
+  rateLimitRedis?: Redis | undefined;
+  isShuttingDown: () => boolean;
+}
+
+interface AuthorisedBatch {
+  project: Project;
+  sentAt: number;
+  events: readonly unknown[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    gosightBatch: AuthorisedBatch | null;
+  }
+}
+
+/** Registers the batch route with its parsers, CORS and rate limit (an encapsulated plugin). */
+export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Promise<void> {
+  const { producer, geo, userAgents, projects, topics, metrics } = deps;
+  const pipeline = createEventPipeline();
+  registerBodyParsing(app);
+  registerCors(app, BATCH_PATH, projects);
+  app.decorateRequest('gosightBatch', null);
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: 'gosight-rl-' } : {}),
+  });
+
+  app.post(
+    BATCH_PATH,
+    {
+      config: {
+        rateLimit: {
+          hook: 'preHandler',
+          keyGenerator: (request: FastifyRequest) =>
+            `${request.gosightBatch?.project.key ?? ''}|${request.ip}`,
+          allowList: (request: FastifyRequest) => !request.gosightBatch?.project.rateLimit,
+          max: (request: FastifyRequest) => request.gosightBatch?.project.rateLimit?.max ?? 1,
+          timeWindow: (request: FastifyRequest) =>
+            request.gosightBatch?.project.rateLimit?.windowMs ?? 60_000,
+          errorResponseBuilder: (_request, context) =>
+            new IngestError(
+              'RATE_LIMITED',
+              `rate limit of ${context.max} requests exceeded, retry in ${context.after}`,
+              undefined,
+              Math.max(1, Math.ceil(context.ttl / 1000)),
+            ),
+        },
+      },
+      preValidation: async (request, reply) => {
+        const checked = checkWireBatch(request.body);
+        if (!checked.ok)
+          throw new IngestError('BATCH_INVALID', checked.reason, checked.problem.path);
+        const project = projects.get(checked.value.project);
+        if (!project) throw new IngestError('PROJECT_UNKNOWN', undefined, 'project');
+        const origin = request.headers.origin;
+        if (origin !== undefined && !project.origins.allows(origin)) {
+          revokeOrigin(reply);
+          throw new IngestError(
+            'ORIGIN_FORBIDDEN',
+            `origin ${origin.slice(0, 200)} is not allowed`,
+          );
+        }
+        // The raw events (not zod's copies) so a quarantined one is stored exactly as sent.
+        const events = (request.body as { events: unknown[] }).events;
+        request.gosightBatch = { project, sentAt: checked.value.sent_at, events };
+      },
+    },
+    async (request, reply) => {
+      const batch = request.gosightBatch;
+      if (!batch) throw new IngestError('INTERNAL');
+      if (deps.isShuttingDown())
+        throw new IngestError('SHUTTING_DOWN', undefined, undefined, deps.retryAfterSeconds);
+      const receivedAt = deps.clock();
+      const fullIp = unmapIp(request.ip);
+      const context: BatchContext = {
+        project: batch.project,
+        sentAt: batch.sentAt,
+        receivedAt,
+        ip: storedIp(fullIp, deps.ipMode),
+        geo: geo.lookup(fullIp),
+        userAgent: userAgents.parse(request.headers['user-agent']),
+      };
+
+      const raw: BusMessage[] = [];
+      const dlq: BusMessage[] = [];
+      let dropped = 0;
+      const quarantineRules: string[] = [];
+      for (let index = 0; index < batch.events.length; index++) {
+        const event = batch.events[index];
+        const result = pipeline(event, index, context);
+        if (result.kind === 'ok') {
+          raw.push(rawEventMessage(result.value));
+        } else if (result.kind === 'quarantine') {
+          quarantineRules.push(result.rule);
+          dlq.push(
+            quarantineMessage(
+              {
+                step: result.step,
+                reason: result.reason.slice(0, 2048),
+                project_id: batch.project.key,
+                received_at: receivedAt,
+                raw: JSON.stringify(event),
+                source: 'ingestor',
+              },
+              event,
+            ),
+          );
+        } else {
+          dropped++;
+        }
+      }
+
+      const outgoing: TopicMessages[] = [];
+      if (raw.length > 0) outgoing.push({ topic: topics.raw, messages: raw });
+      if (dlq.length > 0) outgoing.push({ topic: topics.dlq, messages: dlq });
+      const started = performance.now();
+      try {
+        await producer.send(outgoing);
+      } catch (error) {
+        if (error instanceof BusError) {
+          throw new IngestError(error.code, error.message, undefined, deps.retryAfterSeconds);
+        }
+        throw error;
+      }
+      if (outgoing.length > 0) metrics.produceSeconds.observe((performance.now() - started) / 1000);
+
+      const project = batch.project.key;
+      if (raw.length > 0)
+        metrics.events.inc({ outcome: 'accepted', reason: '', project }, raw.length);
+      for (const rule of quarantineRules)
+        metrics.events.inc({ outcome: 'quarantined', reason: rule, project });
+      if (dropped > 0) metrics.events.inc({ outcome: 'dropped', reason: 'bot', project }, dropped);
+      const body: BatchAccepted = { accepted: raw.length, quarantined: dlq.length };
+      return reply.code(202).send(body);
+    },
+  );
+}

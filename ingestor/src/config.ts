@@ -1,0 +1,85 @@
+/**
+ * The ingestor's configuration, parsed once from the environment into a
+ * frozen object (CONVENTIONS.md). The only module that reads process.env.
+ * Every variable is documented in ingestor/README.md.
+ */
+import { fileURLToPath } from 'node:url';
+import { kafkaEnv, parseEnv, redisEnv, TOPICS } from '@gosight/schema';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { projectListSchema, readProjectsSource } from './projects';
+
+const DEFAULT_SDK_FILE = fileURLToPath(new URL('../../sdk/dist/gosight.js', import.meta.url));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== ''),
+);
+
+const cidrList = list.refine(
+  (items) => items.every(isCidrOrIp),
+  'expected a comma-separated list of IPs or CIDRs (e.g. 10.0.0.0/8,::1)',
+);
+
+const projects = z
+  .string()
+  .transform((value, ctx) => {
+    try {
+      return readProjectsSource(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `cannot read projects: ${String(error)}` });
+      return z.NEVER;
+    }
+  })
+  .pipe(projectListSchema);
+
+export const ingestorEnv = z.object({
+  PORT: int(0, 65_535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ...kafkaEnv,
+  ...redisEnv,
+  GEOIP_DB: list.optional(),
+  GOSIGHT_PROJECTS: projects,
+  GOSIGHT_TRUSTED_PROXIES: cidrList.default([]),
+  GOSIGHT_IP_MODE: z.enum(['anonymize', 'full', 'none']).default('anonymize'),
+  GOSIGHT_SDK_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, 'an absolute URL path')
+    .default('/sdk/gosight.js'),
+  GOSIGHT_SDK_FILE: z.string().min(1).default(DEFAULT_SDK_FILE),
+  GOSIGHT_TOPIC_RAW: z.string().min(1).default(TOPICS.raw),
+  GOSIGHT_TOPIC_DLQ: z.string().min(1).default(TOPICS.dlq),
+  GOSIGHT_BUFFER_MAX_EVENTS: int(1, 10_000_000).default(20_000),
+  GOSIGHT_BUFFER_MAX_BYTES: int(64 * 1024, 4 * 1024 ** 3).default(32 * 1024 * 1024),
+  GOSIGHT_PRODUCE_BATCH_SIZE: int(1, 100_000).default(1000),
+  GOSIGHT_PRODUCE_LINGER_MS: int(0, 1000).default(2),
+  GOSIGHT_PRODUCE_TIMEOUT_MS: int(100, 600_000).default(5000),
+  GOSIGHT_RETRY_AFTER_SECONDS: int(1, 3600).default(2),
+  GOSIGHT_UA_CACHE_SIZE: int(0, 1_000_000).default(2000),
+  GOSIGHT_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+});
+
+export type IngestorConfig = Readonly<z.output<typeof ingestorEnv>>;
+
+/** Parses the ingestor's environment; throws a ConfigError naming each bad variable. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): IngestorConfig {
+  return parseEnv(ingestorEnv, env, { service: 'ingestor' });
+}
+
+function isCidrOrIp(item: string): boolean {
+  const [address, bits, extra] = item.split('/');
+  if (extra !== undefined || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return Number.isInteger(n) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}

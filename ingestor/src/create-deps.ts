@@ -1,0 +1,71 @@
+/**
+ * From config to the app's dependencies, and back down: every resource
+ * created here is closed by `close()` (producer flushed first).
+ */
+import { ConfigError } from '@gosight/schema';
+import { Redis } from 'ioredis';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { AppDeps } from './app';
+import type { IngestorConfig } from './config';
+import { noGeoLookup, openGeoLookup } from './geo-lookup';
+import { createKafkaProducer } from './kafka-producer';
+import { createProjectRegistry } from './projects';
+import { createUserAgentParser } from './user-agent';
+
+/** App deps plus the one call that releases them. */
+export interface IngestorDeps {
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/** Creates producer, GeoIP reader, UA parser, projects and (with REDIS_URL) the rate-limit Redis. */
+export async function createIngestorDeps(
+  config: IngestorConfig,
+  logger: Logger,
+): Promise<IngestorDeps> {
+  if (!config.KAFKA_BROKERS) {
+    // The in-process bus of the single-machine mode is a later issue.
+    throw new ConfigError('ingestor: KAFKA_BROKERS must be set (host:port[,host:port])', [
+      'KAFKA_BROKERS',
+    ]);
+  }
+  let geo = noGeoLookup;
+  if (config.GEOIP_DB && config.GEOIP_DB.length > 0) {
+    geo = await openGeoLookup(config.GEOIP_DB);
+  } else {
+    logger.warn('GEOIP_DB is not set: country, region and city stay empty');
+  }
+  const producer = createKafkaProducer({
+    brokers: config.KAFKA_BROKERS,
+    maxBufferedMessages: config.GOSIGHT_BUFFER_MAX_EVENTS,
+    maxBufferedBytes: config.GOSIGHT_BUFFER_MAX_BYTES,
+    batchSize: config.GOSIGHT_PRODUCE_BATCH_SIZE,
+    lingerMs: config.GOSIGHT_PRODUCE_LINGER_MS,
+    ackTimeoutMs: config.GOSIGHT_PRODUCE_TIMEOUT_MS,
+    log: logger,
+  });
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+  redis?.on('error', (error: Error) => logger.warn({ err: error }, 'rate-limit Redis error'));
+  const deps: AppDeps = {
+    producer,
+    geo,
+    userAgents: createUserAgentParser({ cacheSize: config.GOSIGHT_UA_CACHE_SIZE }),
+    projects: createProjectRegistry(config.GOSIGHT_PROJECTS),
+    logger,
+    topics: { raw: config.GOSIGHT_TOPIC_RAW, dlq: config.GOSIGHT_TOPIC_DLQ },
+    ipMode: config.GOSIGHT_IP_MODE,
+    trustedProxies: config.GOSIGHT_TRUSTED_PROXIES,
+    sdk: { path: config.GOSIGHT_SDK_PATH, file: config.GOSIGHT_SDK_FILE },
+    rateLimitRedis: redis,
+    retryAfterSeconds: config.GOSIGHT_RETRY_AFTER_SECONDS,
+  };
+  return {
+    deps,
+    async close() {
+      await producer.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** Step `drop-bot`: events from bots are dropped on projects that ask for it (`drop_bots`). */
+import type { ValidWireEvent } from '@gosight/schema';
+import type { BatchContext } from './batch-context';
+import { drop, ok, type StepResult } from './step-result';
+
+export const DROP_BOT_STEP = 'drop-bot';
+
+/** Creates the step: bots pass on (flagged `is_bot`) unless the project drops them. */
+export function createDropBotStep() {
+  return function dropBot(event: ValidWireEvent, batch: BatchContext): StepResult<ValidWireEvent> {
+    if (batch.userAgent.is_bot && batch.project.dropBots) return drop(DROP_BOT_STEP, 'bot');
+    return ok(event);
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The event-bus port (ARCHITECTURE.md, "Three ports"): the only thing the
+ * HTTP side knows about Kafka. Production adapter: `kafka-producer.ts`; a
+ * later issue adds an in-process one for the single-machine mode.
+ */
+
+/** One message for the bus; `value` is already serialised. */
+export interface BusMessage {
+  /** Partitioning key (session_id); null lets the bus choose. */
+  readonly key: string | null;
+  readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Messages bound for one topic. */
+export interface TopicMessages {
+  readonly topic: string;
+  readonly messages: readonly BusMessage[];
+}
+
+/** Produces events durably and tells whether it can take more. */
+export interface EventProducer {
+  /**
+   * Resolves once the bus has acknowledged every message (for Kafka: acks=all).
+   * Rejects with a {@link BusError}: `BUS_BUFFER_FULL` at once when the bounded
+   * buffer cannot take them all (nothing is queued then), `BUS_TIMEOUT` when no
+   * acknowledgement came in time (the messages stay queued and may still be
+   * delivered: at-least-once), `BUS_UNAVAILABLE` when the bus refused them.
+   */
+  send(batch: readonly TopicMessages[]): Promise<void>;
+  /** Connected, not stalled, and the buffer has room. */
+  isReady(): boolean;
+  /** Messages accepted by `send` and not yet acknowledged. */
+  bufferedMessages(): number;
+  /** Stops taking messages, delivers what is buffered (bounded wait), disconnects. */
+  close(): Promise<void>;
+}
+
+export type BusErrorCode = 'BUS_BUFFER_FULL' | 'BUS_TIMEOUT' | 'BUS_UNAVAILABLE';
+
+/** An event-bus failure; all are retriable by the client. */
+export class BusError extends Error {
+  readonly retriable = true;
+  constructor(
+    readonly code: BusErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BusError';
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Prometheus metrics of one app instance (its own registry, no globals):
+ * requests by route and status, events by outcome / reason / project,
+ * produce latency, buffer depth.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type EventOutcome = 'accepted' | 'quarantined' | 'dropped' | 'rejected';
+
+/** The ingestor's metrics. */
+export interface IngestMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'route' | 'status'>;
+  readonly events: Counter<'outcome' | 'reason' | 'project'>;
+  readonly produceSeconds: Histogram;
+}
+
+/** Creates the metrics; `bufferDepth` is read on each scrape. */
+export function createMetrics(bufferDepth: () => number): IngestMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'gosight_ingestor_' });
+  const requests = new Counter({
+    name: 'gosight_ingestor_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['route', 'status'] as const,
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'gosight_ingestor_events_total',
+    help: 'Events by outcome (accepted, quarantined, dropped, rejected), reason and project',
+    labelNames: ['outcome', 'reason', 'project'] as const,
+    registers: [registry],
+  });
+  const produceSeconds = new Histogram({
+    name: 'gosight_ingestor_produce_seconds',
+    help: 'Time from handing a batch to the bus until it acknowledged',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'gosight_ingestor_buffer_messages',
+    help: 'Messages handed to the bus and not yet acknowledged',
+    registers: [registry],
+    collect() {
+      this.set(bufferDepth());
+    },
+  });
+  return { registry, requests, events, produceSeconds };
+}
