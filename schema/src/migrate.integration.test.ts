@@ -54,7 +54,7 @@ describe('migration runner on the ClickHouse engine', () => {
     expect(second.applied).toEqual([]);
     expect(second.alreadyApplied).toHaveLength(4);
     const count = await client.query({
-      query: `SELECT count() AS n FROM ${database}.schema_migrations`,
+      query: `SELECT toString(count()) AS n FROM ${database}.schema_migrations`,
       format: 'JSONEachRow',
     });
     expect(await count.json()).toEqual([{ n: '4' }]);
@@ -117,10 +117,12 @@ describe('migration runner on the ClickHouse engine', () => {
     });
     const q = async (query: string) =>
       (await client.query({ query, format: 'JSONEachRow' })).json<Record<string, string>>();
-    expect(await q(`SELECT count() AS n FROM ${database}.events FINAL`)).toEqual([{ n: '1' }]);
+    expect(await q(`SELECT toString(count()) AS n FROM ${database}.events FINAL`)).toEqual([
+      { n: '1' },
+    ]);
     expect(
       await q(
-        `SELECT toString(minute) AS minute, uniqExactMerge(page_views) AS views FROM ${database}.page_stats_1m GROUP BY minute`,
+        `SELECT toString(minute) AS minute, toString(uniqExactMerge(page_views)) AS views FROM ${database}.page_stats_1m GROUP BY minute`,
       ),
     ).toEqual([{ minute: '2026-11-22 12:00:00', views: '1' }]);
   });
