@@ -1,0 +1,68 @@
+// Builds dist/gosight.js (IIFE for the script tag), dist/gosight.esm.js and
+// dist/types/*.d.ts, and records each module's rendered code of the IIFE in
+// dist/modules.json for scripts/size.mjs.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const ts = (declarations) =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    exclude: ['src/**/*.test.ts', 'src/test/**'],
+    compilerOptions: declarations
+      ? {
+          noEmit: false,
+          declaration: true,
+          emitDeclarationOnly: false,
+          declarationDir: 'dist/types',
+        }
+      : { noEmit: false, declaration: false },
+  });
+
+const minify = () =>
+  terser({
+    ecma: 2020,
+    module: true,
+    toplevel: true,
+    compress: {
+      passes: 3,
+      unsafe: true,
+      unsafe_arrows: true,
+      unsafe_methods: true,
+      pure_getters: true,
+    },
+    // private fields and methods are `_`-prefixed so they can be renamed
+    mangle: { properties: { regex: /^_/ } },
+    format: { comments: false },
+  });
+
+const moduleMap = () => ({
+  name: 'module-map',
+  generateBundle(_options, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      const modules = Object.fromEntries(
+        Object.entries(chunk.modules).map(([id, m]) => [
+          id.replace(process.cwd() + '/', ''),
+          m.code ?? '',
+        ]),
+      );
+      mkdirSync('dist', { recursive: true });
+      writeFileSync('dist/modules.json', JSON.stringify(modules, null, 1));
+    }
+  },
+});
+
+export default [
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/gosight.js', format: 'iife', plugins: [moduleMap(), minify()] },
+    plugins: [ts(false)],
+  },
+  {
+    input: 'src/esm.ts',
+    output: { dir: 'dist', entryFileNames: 'gosight.esm.js', format: 'es', plugins: [minify()] },
+    plugins: [ts(true)],
+  },
+];

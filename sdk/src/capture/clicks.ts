@@ -1,0 +1,89 @@
+import { doc, max, now, round } from '../globals';
+import type { ClickPayload } from '@gosight/schema/types';
+import type { Ctx } from '../context';
+import { on, safe } from '../safe';
+import { cleanUrl } from '../url';
+import { selectorOf } from './selector';
+
+/** Rage: at least RAGE_COUNT clicks within RAGE_MS and RAGE_PX of each other. Dead: nothing within DEAD_MS. */
+export const RAGE_COUNT = 3;
+export const RAGE_MS = 1000;
+export const RAGE_PX = 30;
+export const DEAD_MS = 1000;
+
+/** Elements that promise a reaction when clicked (form fields only take focus, so they are left out). */
+const ACTIONABLE = 'a,button,[role=button],[onclick],summary';
+
+type Pending = [payload: ClickPayload, at: number, ts: number, actionable: boolean];
+
+/**
+ * Emits `click` with coordinates, selector, tag, masked text and href; flags rage
+ * clicks, and dead clicks (no DOM mutation, navigation or request within 1 s on an
+ * element that promises a reaction). A click is emitted once its 1 s window ends,
+ * or earlier when the page view ends.
+ */
+export const captureClicks = (c: Ctx): void => {
+  let recent: [number, number, number][] = [];
+  let pending: Pending[] = [];
+  let active = 0;
+  const mark = () => (active = now());
+  const out = (p: Pending, decided?: boolean) => {
+    pending = pending.filter((x) => x != p);
+    if (decided && p[3] && !(active > p[1])) p[0].dead = true;
+    c._emit('click', p[0], p[2]);
+  };
+
+  new MutationObserver(mark).observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    characterData: true,
+  });
+  try {
+    new PerformanceObserver((l) =>
+      l.getEntries().forEach((e) => {
+        if (e.name.indexOf(c._batchUrl)) active = max(active, e.startTime);
+      }),
+    ).observe({ type: 'resource' });
+  } catch {
+    // no resource timing: mutations and navigation still count
+  }
+  c._view.push(mark);
+  c._leave.push(() => pending.forEach((p) => out(p)));
+
+  on(doc, 'click', (e: MouseEvent) => {
+    const el = e.target as Element;
+    if (!el.closest || el.closest('[data-gosight-ignore]')) return;
+    const t = now();
+    const { clientX: vx, clientY: vy } = e;
+    recent = recent.filter(
+      (r) => t - r[0] < RAGE_MS && Math.hypot(r[1] - vx, r[2] - vy) <= RAGE_PX,
+    );
+    recent.push([t, vx, vy]);
+    const link = el.closest('a[href]') as HTMLAnchorElement | null;
+    const text = el.closest('input,textarea,select,[contenteditable]')
+      ? ''
+      : (el.textContent || '').slice(0, 500).replace(/\s+/g, ' ').trim().slice(0, 100);
+    const p: Pending = [
+      {
+        x: round(e.pageX),
+        y: round(e.pageY),
+        vx: round(vx),
+        vy: round(vy),
+        selector: selectorOf(el),
+        tag: el.localName.slice(0, 32) || '*',
+        text: text || undefined,
+        href: link ? cleanUrl(link.href, c._mask) : undefined,
+        rage: recent.length >= RAGE_COUNT || undefined,
+      },
+      t,
+      Date.now(),
+      !!el.closest(ACTIONABLE),
+    ];
+    pending.push(p);
+    setTimeout(
+      safe(() => pending.includes(p) && out(p, true)),
+      DEAD_MS,
+    );
+  });
+};

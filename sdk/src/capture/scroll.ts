@@ -1,0 +1,56 @@
+import { doc, max, min, now, round } from '../globals';
+import type { Ctx } from '../context';
+import { on } from '../safe';
+
+/** Scroll measurements are taken at most this often. */
+export const SCROLL_THROTTLE_MS = 200;
+
+/** How far down the page the bottom of the viewport is, in whole percent. */
+const depth = () => {
+  const h = doc.documentElement.scrollHeight;
+  return h > innerHeight ? min(100, round(((scrollY + innerHeight) / h) * 100)) : 100;
+};
+
+/**
+ * Tracks the maximum scroll depth of each page view (throttled) and, when the
+ * view ends or the page is hidden, emits `scroll` (if deeper than last reported)
+ * and `page_leave` with the visible time since the view started or the page was
+ * shown again, so summing page_leave times of one view is exact.
+ */
+export const captureScroll = (c: Ctx): void => {
+  let deep = 0;
+  let sent = 0;
+  let last = 0;
+  let start = 0;
+  const measure = () => (deep = max(deep, depth()));
+  on(
+    window,
+    'scroll',
+    () => {
+      const t = now();
+      if (t - last > SCROLL_THROTTLE_MS) {
+        last = t;
+        measure();
+      }
+    },
+    { passive: true, capture: true },
+  );
+  on(doc, 'visibilitychange', () => {
+    if (doc.visibilityState == 'visible') start ||= now();
+  });
+  c._view.push(() => {
+    deep = sent = 0;
+    start = now();
+    measure();
+  });
+  c._leave.push(() => {
+    if (!start) return;
+    measure();
+    if (deep > sent) c._emit('scroll', { depth: (sent = deep) });
+    c._emit('page_leave', {
+      time_on_page_ms: min(864e5, round(now() - start)),
+      max_scroll: deep,
+    });
+    start = 0;
+  });
+};

@@ -1,0 +1,31 @@
+/** Data attributes that make a stable selector, in order of preference. */
+const STABLE_ATTRS = ['data-testid', 'data-test', 'data-cy'];
+
+/**
+ * Returns a short, stable CSS selector for an element (≤ 512 chars): stops at an
+ * id or a test data attribute, otherwise tag:nth-of-type steps, at most 6 levels.
+ */
+export const selectorOf = (el: Element): string => {
+  const parts: string[] = [];
+  for (let e: Element | null = el; e && parts.length < 6; e = e.parentElement) {
+    const tag = e.localName;
+    if (e.id) {
+      parts.unshift('#' + CSS.escape(e.id));
+      break;
+    }
+    const a = STABLE_ATTRS.find((n) => e!.hasAttribute(n));
+    if (a) {
+      parts.unshift(tag + '[' + a + '="' + CSS.escape(e.getAttribute(a)!) + '"]');
+      break;
+    }
+    if (tag == 'body' || tag == 'html') {
+      parts.unshift(tag);
+      break;
+    }
+    const same = [...(e.parentElement?.children || [])].filter((s) => s.localName == tag);
+    parts.unshift(same[1] ? tag + ':nth-of-type(' + (same.indexOf(e) + 1) + ')' : tag);
+  }
+  let s = parts.join('>');
+  while (s.length > 512 && parts.length > 1) s = (parts.shift(), parts.join('>'));
+  return s.slice(0, 512) || el.localName || '*';
+};

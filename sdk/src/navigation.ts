@@ -1,0 +1,25 @@
+import { win } from './globals';
+import type { Ctx, Nav } from './context';
+import { on, safe } from './safe';
+
+/**
+ * Watches SPA navigation (pushState, replaceState, popstate, hashchange) and
+ * back/forward-cache restores; calls `go(nav)` when the URL really changed
+ * (or on a restore, which starts a new view of the same URL).
+ */
+export const watchNavigation = (c: Ctx, go: (nav: Nav) => void): void => {
+  const check = (nav: Nav) => {
+    if (location.href != c._href || nav == 'bfcache') go(nav);
+  };
+  (['pushState', 'replaceState'] as const).forEach((m) => {
+    const orig = history[m];
+    history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
+      const r = orig.apply(this, args);
+      safe(check)(m == 'pushState' ? 'push' : 'replace');
+      return r;
+    };
+  });
+  on(win, 'popstate', () => check('pop'));
+  on(win, 'hashchange', () => check('hash'));
+  on(win, 'pageshow', (e: PageTransitionEvent) => e.persisted && check('bfcache'));
+};

@@ -1,0 +1,130 @@
+import { doc, round, win } from './globals';
+import type { Config } from './config';
+import type { Ctx, EventType, Nav, PayloadOf } from './context';
+import { captureClicks } from './capture/clicks';
+import { captureErrors } from './capture/errors';
+import { capturePageViews } from './capture/page-views';
+import { captureScroll } from './capture/scroll';
+import { captureVitals } from './vitals/capture-vitals';
+import { watchNavigation } from './navigation';
+import { on, safe, setDebug } from './safe';
+import { createIds } from './session';
+import { createStore } from './storage';
+import { createTransport } from './transport';
+import { cleanUrl } from './url';
+import { uuid } from './uuid';
+
+/** Property values `track` accepts (others are left out). */
+export type PropValue = string | number | boolean | null;
+
+/** The public API, also the `gosight` global. */
+export interface Api {
+  /** Sends a custom event. */
+  track(name: string, props?: Record<string, unknown>): void;
+  /** Attaches a user id to this and later events (persisted); a falsy id clears it. */
+  identify(userId?: string | null): void;
+  /** Stops all capture and forgets undelivered events; persisted. */
+  optOut(): void;
+  /** Undoes optOut. */
+  optIn(): void;
+}
+
+/** Keeps at most 50 properties whose values the wire accepts, cut to the wire's lengths. */
+const clean = (props: Record<string, unknown>) => {
+  const out: Record<string, PropValue> = {};
+  Object.keys(props)
+    .slice(0, 50)
+    .forEach((k) => {
+      const v = props[k];
+      if (k && (v === null || /^(num|boo|str)/.test(typeof v)))
+        out[k.slice(0, 128)] = typeof v == 'string' ? v.slice(0, 1024) : (v as PropValue);
+    });
+  return out;
+};
+
+/** Starts capturing as configured and returns the API; every entry point is fault-guarded. */
+export const createTracker = (cfg: Config): Api => {
+  setDebug(cfg._debug);
+  const ps = createStore(false);
+  const st = createStore(cfg._cookieless);
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+  const dnt = cfg._dnt && (nav.doNotTrack == '1' || !!nav.globalPrivacyControl);
+  let off = dnt || !!ps._get('gs_off');
+  let user = st._get<string>('gs_u') || undefined;
+  const ids = createIds(st);
+  const tr = createTransport(cfg, st);
+  const mask = cfg._mask;
+
+  const c: Ctx = {
+    _emit<T extends EventType>(type: T, payload: PayloadOf<T>, ts?: number) {
+      if (off) return;
+      tr._add({
+        id: uuid(),
+        type,
+        ts: round(ts || Date.now()),
+        session_id: ids._session(),
+        anon_id: ids._anon,
+        user_id: user,
+        url: cleanUrl(c._href, mask),
+        referrer: cleanUrl(c._ref, mask),
+        title: doc.title.slice(0, 512),
+        viewport: { w: innerWidth, h: innerHeight },
+        screen: { w: screen.width, h: screen.height },
+        lang: navigator.language.slice(0, 35),
+        payload,
+      } as Parameters<typeof tr._add>[0]);
+    },
+    _href: location.href,
+    _ref: doc.referrer,
+    _batchUrl: cfg._endpoint + '/v1/batch',
+    _mask: mask,
+    _leave: [],
+    _hide: [],
+    _view: [],
+  };
+  const run = (hooks: (() => void)[]) => hooks.forEach((f) => safe(f)());
+  const auto = (name: string, start: (c: Ctx) => void) => {
+    if (cfg._auto.includes(name)) safe(start)(c);
+  };
+
+  auto('pageviews', capturePageViews);
+  auto('clicks', captureClicks);
+  auto('scroll', captureScroll);
+  auto('errors', captureErrors);
+  auto('vitals', captureVitals);
+
+  watchNavigation(c, (n: Nav) => {
+    run(c._leave);
+    c._ref = c._href;
+    c._href = location.href;
+    c._view.forEach((f) => safe(f)(n));
+  });
+  const hide = () => {
+    run(c._leave);
+    run(c._hide);
+    tr._flush();
+  };
+  on(doc, 'visibilitychange', () => doc.visibilityState == 'hidden' && hide());
+  on(win, 'pagehide', hide);
+  c._view.forEach((f) => safe(f)('load'));
+
+  return {
+    track: safe((name: string, props?: Record<string, unknown>) => {
+      name = String(name).slice(0, 128);
+      if (name) c._emit('custom', { name, props: props ? clean(props) : undefined });
+    }),
+    identify: safe((id?: string | null) => {
+      user = id ? String(id).slice(0, 256) : undefined;
+      st._set('gs_u', user || 0);
+    }),
+    optOut: safe(() => {
+      off = true;
+      ps._set('gs_off', 1);
+      tr._clear();
+    }),
+    optIn: safe(() => {
+      ps._set('gs_off', 0);
+      off = dnt;
+    }),
+  };
+};

@@ -1,0 +1,32 @@
+/** Query parameters always stripped from URLs (more can be added with data-mask-params). */
+export const DEFAULT_MASK = ['token', 'password', 'email', 'key', 'secret'];
+
+/** Strips deny-listed query parameters (case-insensitive) and cuts to the wire limit of 2048. */
+export const cleanUrl = (href: string, deny: string[]): string => {
+  try {
+    const u = new URL(href);
+    const q = u.searchParams;
+    let changed = 0;
+    [...q.keys()].forEach((k) => {
+      if (deny.includes(k.toLowerCase())) {
+        q.delete(k);
+        changed = 1;
+      }
+    });
+    if (changed) href = u.href;
+  } catch {
+    // not a URL (an empty referrer): keep as is
+  }
+  return href.slice(0, 2048);
+};
+
+/** Reads the utm_* parameters of a URL. */
+export const utm = (href: string): Record<string, string> => {
+  const out: Record<string, string> = {};
+  const q = new URL(href).searchParams;
+  ['source', 'medium', 'campaign', 'term', 'content'].forEach((k) => {
+    const v = q.get('utm_' + k);
+    if (v) out['utm_' + k] = v.slice(0, 256);
+  });
+  return out;
+};

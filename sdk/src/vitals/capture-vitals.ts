@@ -1,0 +1,83 @@
+import { doc, max, min, now, perf, win } from '../globals';
+import type { VitalName } from '@gosight/schema/types';
+import type { Ctx } from '../context';
+import { on, safe } from '../safe';
+import { createCls, type LayoutShift } from './cls';
+import { createInp, type EventTiming } from './inp';
+
+type Values = Partial<Record<VitalName, number>>;
+
+/**
+ * Measures LCP, FCP, TTFB, CLS and INP with PerformanceObserver, following
+ * web-vitals: paint entries count only while the page has not yet been hidden;
+ * times are relative to activationStart (prerender); CLS is reported only once FCP
+ * happened; on a bfcache restore everything restarts (TTFB 0, FCP and LCP = time
+ * to the second frame after the restore). Each metric is emitted as `web_vitals`
+ * when the page is hidden, and again on a later hide only if its value changed.
+ * LCP needs no input listener: Chrome stops issuing LCP entries after input.
+ * The rating (good / needs improvement / poor) is left to the pipeline: it follows
+ * from name and value, and the thresholds cost bytes here.
+ */
+export const captureVitals = (c: Ctx): void => {
+  let v: Values = {};
+  let sent: Values = {};
+  let hiddenAt = doc.visibilityState == 'hidden' ? 0 : Infinity;
+  let cls = createCls();
+  let inp = createInp();
+  const takes: (() => void)[] = [];
+  const navEntry = perf.getEntriesByType('navigation')[0] as
+    (PerformanceNavigationTiming & { activationStart?: number }) | undefined;
+  const act = navEntry?.activationStart || 0;
+  const since = (t: number) => max(t - act, 0);
+
+  const observe = (type: string, cb: (list: PerformanceEntry[]) => void, opts?: object) => {
+    try {
+      const po = new PerformanceObserver((l) => safe(cb)(l.getEntries()));
+      po.observe({ type, buffered: true, ...opts });
+      takes.push(() => cb(po.takeRecords()));
+    } catch {
+      // entry type not supported by this browser: that metric stays unreported
+    }
+  };
+  const paint = (name: VitalName) => (list: PerformanceEntry[]) =>
+    list.forEach((e) => {
+      if (e.startTime < hiddenAt && (name == 'LCP' || e.name == 'first-contentful-paint'))
+        v[name] = since(e.startTime);
+    });
+
+  if (navEntry && navEntry.responseStart > 0 && navEntry.responseStart < now())
+    v.TTFB = since(navEntry.responseStart);
+  observe('paint', paint('FCP'));
+  observe('largest-contentful-paint', paint('LCP'));
+  observe('layout-shift', (l) => (v.CLS = cls(l as unknown as LayoutShift[])));
+  const onEvents = (l: PerformanceEntry[]) => {
+    const x = inp(l as EventTiming[]);
+    if (x != null) v.INP = x;
+  };
+  observe('event', onEvents, { durationThreshold: 0 });
+  observe('first-input', onEvents);
+
+  on(win, 'pageshow', (e: PageTransitionEvent) => {
+    if (!e.persisted) return;
+    v = { TTFB: 0, CLS: 0 };
+    sent = {};
+    hiddenAt = Infinity;
+    cls = createCls();
+    inp = createInp((perf as Performance & { interactionCount?: number }).interactionCount ?? 0);
+    requestAnimationFrame(() =>
+      requestAnimationFrame(safe(() => (v.FCP = v.LCP = now() - e.timeStamp))),
+    );
+  });
+
+  c._hide.push(() => {
+    takes.forEach((f) => f());
+    hiddenAt = min(hiddenAt, now());
+    if (v.FCP != null) v.CLS ??= 0;
+    (Object.keys(v) as VitalName[]).forEach((name) => {
+      const value = v[name];
+      if (value == null || value === sent[name] || (name == 'CLS' && v.FCP == null)) return;
+      sent[name] = value;
+      c._emit('web_vitals', { name, value } as never);
+    });
+  });
+};
