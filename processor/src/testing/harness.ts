@@ -1,0 +1,158 @@
+/**
+ * Integration-test plumbing: a test's own topics, groups, ClickHouse database
+ * and Redis key prefix (random suffix), producing events, waiting for rows,
+ * and cleaning everything up afterwards.
+ */
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import {
+  runMigrations,
+  type EnrichedEvent,
+  HEADERS,
+  ENRICHED_SCHEMA_VERSION,
+} from '@gosight/schema';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { serviceEnv, uniqueSuffix } from '../../../test/services';
+import type { ProcessorSettings } from '../processor';
+
+export interface TestEnv {
+  suffix: string;
+  settings: ProcessorSettings;
+  brokers: string[];
+  redisUrl: string;
+  clickhouseUrl: string;
+  kafka: Kafka;
+  admin: Admin;
+  producer: Producer;
+  clickhouse: ClickHouseClient;
+  redis: Redis;
+  /** Produces events to the test's raw topic, key = session_id, headers as the ingestor sets them. */
+  produce(events: readonly EnrichedEvent[]): Promise<void>;
+  /** Produces raw values (poison) to the raw topic. */
+  produceRaw(values: readonly (string | null)[]): Promise<void>;
+  /** Runs a query in the test's database (`{db}` is replaced) and returns the rows. */
+  query<T>(sql: string): Promise<T[]>;
+  cleanup(): Promise<void>;
+}
+
+/** Creates a test's own topics (3 partitions), database (migrated) and key prefix. */
+export async function createTestEnv(name: string, partitions = 3): Promise<TestEnv> {
+  const env = serviceEnv();
+  const suffix = uniqueSuffix();
+  const settings: ProcessorSettings = {
+    topic: `test.${name}.raw.${suffix}`,
+    dlqTopic: `test.${name}.dlq.${suffix}`,
+    group: `test-${name}-${suffix}`,
+    sessionsGroup: `test-${name}-${suffix}-sessions`,
+    database: `test_${name.replaceAll('-', '_')}_${suffix}`,
+    redisPrefix: `test:${name}:${suffix}:`,
+    sessionIdleMs: 30 * 60_000,
+    sweepIntervalMs: 3_600_000,
+    batchMaxRows: 50_000,
+    batchMaxWaitMs: 1000,
+    metricsPort: null,
+    metricsHost: '127.0.0.1',
+  };
+  const kafka = new Kafka({
+    clientId: `test-${name}`,
+    brokers: env.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  const producer = kafka.producer();
+  await Promise.all([admin.connect(), producer.connect()]);
+  await admin.createTopics({
+    topics: [
+      { topic: settings.topic, numPartitions: partitions },
+      { topic: settings.dlqTopic, numPartitions: 1 },
+    ],
+    waitForLeaders: true,
+  });
+  const clickhouse = createClient({ url: env.clickhouseUrl, request_timeout: 60_000 });
+  await runMigrations({ client: clickhouse, database: settings.database });
+  const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 1 });
+
+  const query = async <T>(sql: string) => {
+    const result = await clickhouse.query({
+      query: sql.replaceAll('{db}', settings.database),
+      format: 'JSONEachRow',
+    });
+    return result.json<T>();
+  };
+
+  return {
+    suffix,
+    settings,
+    brokers: env.kafkaBrokers,
+    redisUrl: env.redisUrl,
+    clickhouseUrl: env.clickhouseUrl,
+    kafka,
+    admin,
+    producer,
+    clickhouse,
+    redis,
+    async produce(events) {
+      for (let i = 0; i < events.length; i += 5000) {
+        await producer.send({
+          topic: settings.topic,
+          acks: -1,
+          messages: events.slice(i, i + 5000).map((e) => ({
+            key: e.session_id,
+            value: JSON.stringify(e),
+            headers: {
+              [HEADERS.schema]: String(ENRICHED_SCHEMA_VERSION),
+              [HEADERS.project]: e.project_id,
+              [HEADERS.type]: e.type,
+            },
+          })),
+        });
+      }
+    },
+    async produceRaw(values) {
+      await producer.send({
+        topic: settings.topic,
+        acks: -1,
+        messages: values.map((value) => ({ key: 'poison', value })),
+      });
+    },
+    query,
+    async cleanup() {
+      await clickhouse
+        .command({ query: `DROP DATABASE IF EXISTS ${settings.database}` })
+        .catch(() => undefined);
+      await admin.deleteGroups([settings.group, settings.sessionsGroup]).catch(() => undefined);
+      await admin
+        .deleteTopics({ topics: [settings.topic, settings.dlqTopic] })
+        .catch(() => undefined);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(
+          cursor,
+          'MATCH',
+          `${settings.redisPrefix}*`,
+          'COUNT',
+          1000,
+        );
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+      await Promise.all([admin.disconnect(), producer.disconnect()]);
+      redis.disconnect();
+      await clickhouse.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns the last result. */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return true;
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
