@@ -1,0 +1,320 @@
+import { gzipSync } from 'node:zlib';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkEnrichedEvent, HEADERS, LIMITS, type ErrorBody } from '@gosight/schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IngestorApp } from './app';
+import {
+  batchOf,
+  CHROME_UA,
+  testApp,
+  TEST_ORIGIN,
+  TEST_PROJECT,
+  TEST_SENT_AT,
+  validEvents,
+  type RecordingProducer,
+} from './test-support';
+
+let current: (IngestorApp & { producer: RecordingProducer }) | undefined;
+async function start(overrides: Parameters<typeof testApp>[0] = {}) {
+  current = await testApp(overrides);
+  return current;
+}
+afterEach(async () => {
+  await current?.app.close();
+  current = undefined;
+});
+
+const post = (
+  app: IngestorApp['app'],
+  payload: string | Buffer,
+  headers: Record<string, string> = {},
+) =>
+  app.inject({
+    method: 'POST',
+    url: '/v1/batch',
+    headers: {
+      'content-type': 'text/plain;charset=UTF-8',
+      'user-agent': CHROME_UA,
+      origin: TEST_ORIGIN,
+      ...headers,
+    },
+    payload,
+  });
+
+const errorOf = (body: string) => (JSON.parse(body) as ErrorBody).error;
+const messagesOn = (producer: RecordingProducer, topic: string) =>
+  producer.sent.filter((t) => t.topic === topic).flatMap((t) => t.messages);
+
+describe('POST /v1/batch', () => {
+  it('answers 202 with counts and produces one enriched message per event, keyed by session', async () => {
+    const { app, producer } = await start();
+    const res = await post(app, JSON.stringify(batchOf()));
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ accepted: 7, quarantined: 0 });
+    const raw = messagesOn(producer, 'gosight.events.raw');
+    expect(raw).toHaveLength(7);
+    for (const message of raw) {
+      expect(message.key).toBe('s_3f9c2a');
+      const enriched: unknown = JSON.parse(message.value);
+      const checked = checkEnrichedEvent(enriched);
+      expect(checked.ok ? 'valid' : checked.reason).toBe('valid');
+      expect(message.headers).toEqual({
+        [HEADERS.schema]: '1',
+        [HEADERS.project]: TEST_PROJECT,
+        [HEADERS.type]: (enriched as { type: string }).type,
+      });
+    }
+  });
+
+  it('enriches: received_at, skew-corrected ts, client_ts, anonymised IP, user agent', async () => {
+    const { app, producer } = await start();
+    await post(app, JSON.stringify(batchOf([validEvents.click])), {});
+    const event = JSON.parse(
+      messagesOn(producer, 'gosight.events.raw')[0]?.value ?? '{}',
+    ) as Record<string, unknown>;
+    // client clock 5 s behind send: sent_at = ts + 5 s, received 1 s after sent_at.
+    expect(event).toMatchObject({
+      client_ts: validEvents.click.ts,
+      ts: validEvents.click.ts + 1000,
+      sent_at: TEST_SENT_AT,
+      received_at: TEST_SENT_AT + 1000,
+      ip: '127.0.0.0',
+      browser: 'Chrome',
+      os: 'Windows',
+      device_type: 'desktop',
+      is_bot: false,
+      path: '/products/42',
+    });
+  });
+
+  it('accepts application/json and gzip-encoded bodies', async () => {
+    const { app, producer } = await start();
+    const json = await post(app, JSON.stringify(batchOf()), { 'content-type': 'application/json' });
+    expect(json.statusCode).toBe(202);
+    const gz = await post(app, gzipSync(JSON.stringify(batchOf())), { 'content-encoding': 'gzip' });
+    expect(gz.statusCode).toBe(202);
+    expect(gz.json()).toEqual({ accepted: 7, quarantined: 0 });
+    expect(messagesOn(producer, 'gosight.events.raw')).toHaveLength(14);
+  });
+
+  it('quarantines a bad event to the DLQ with step, reason and raw text, and accepts the rest', async () => {
+    const { app, producer } = await start();
+    const bad = { ...validEvents.scroll, payload: { depth: 140 } };
+    const res = await post(app, JSON.stringify(batchOf([validEvents.page_view, bad])));
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ accepted: 1, quarantined: 1 });
+    const [dlq] = messagesOn(producer, 'gosight.events.dlq');
+    const record = JSON.parse(dlq?.value ?? '{}') as Record<string, unknown>;
+    expect(record).toMatchObject({
+      step: 'validate-event',
+      source: 'ingestor',
+      project_id: TEST_PROJECT,
+    });
+    expect(record.reason).toMatch(/events\.1\.payload\.depth.*too_big/);
+    expect(JSON.parse(String(record.raw))).toEqual(bad);
+    expect(dlq?.key).toBe('s_3f9c2a');
+  });
+
+  it('answers 400 naming path and rule for a malformed batch', async () => {
+    const { app, producer } = await start();
+    const res = await post(app, JSON.stringify({ ...batchOf(), sent_at: 'yesterday' }));
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res.body)).toMatchObject({ code: 'BATCH_INVALID', path: 'sent_at' });
+    expect(errorOf(res.body).message).toMatch(/invalid_type/);
+    expect(producer.sent).toHaveLength(0);
+  });
+
+  it('answers 401 for an unknown project and 403 for an origin the project does not allow', async () => {
+    const { app } = await start();
+    const unknown = await post(app, JSON.stringify(batchOf(undefined, 'pk_nope')));
+    expect(unknown.statusCode).toBe(401);
+    expect(errorOf(unknown.body).code).toBe('PROJECT_UNKNOWN');
+    const forbidden = await post(app, JSON.stringify(batchOf()), {
+      origin: 'https://evil.example.net',
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(errorOf(forbidden.body).code).toBe('ORIGIN_FORBIDDEN');
+    expect(forbidden.headers['access-control-allow-origin']).toBeUndefined();
+    // allowed through the project's wildcard, and the grant is echoed back
+    const wildcard = await post(app, JSON.stringify(batchOf()), {
+      origin: 'https://blog.example.org',
+    });
+    expect(wildcard.statusCode).toBe(202);
+    expect(wildcard.headers['access-control-allow-origin']).toBe('https://blog.example.org');
+  });
+
+  it('answers CORS preflights for allowed origins only', async () => {
+    const { app } = await start();
+    const ok = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/batch',
+      headers: {
+        origin: TEST_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(ok.statusCode).toBe(204);
+    expect(ok.headers['access-control-allow-origin']).toBe(TEST_ORIGIN);
+    expect(String(ok.headers['access-control-allow-methods'])).toContain('POST');
+    expect(String(ok.headers['access-control-allow-headers'])).toContain('content-type');
+    // pk_limited allows '*', so build an app whose projects are all exact
+    await app.close();
+    const { createProjectRegistry, projectListSchema } = await import('./projects');
+    const strict = await start({
+      projects: createProjectRegistry(
+        projectListSchema.parse([{ key: TEST_PROJECT, origins: [TEST_ORIGIN] }]),
+      ),
+    });
+    const denied = await strict.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/batch',
+      headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST' },
+    });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers 413 above 64 KiB, also when the limit is only crossed after gunzip', async () => {
+    const { app } = await start();
+    const big = await post(app, 'x'.repeat(LIMITS.maxBodyBytes + 1));
+    expect(big.statusCode).toBe(413);
+    expect(errorOf(big.body).code).toBe('BODY_TOO_LARGE');
+    const bomb = gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(LIMITS.maxBodyBytes);
+    const res = await post(app, bomb, { 'content-encoding': 'gzip' });
+    expect(res.statusCode).toBe(413);
+  });
+
+  it('answers 429 with Retry-After past the project rate limit, per client IP', async () => {
+    const { app } = await start();
+    const send = (ip: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        remoteAddress: ip,
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify(batchOf(undefined, 'pk_limited')),
+      });
+    for (let i = 0; i < 3; i++) expect((await send('203.0.113.9')).statusCode).toBe(202);
+    const limited = await send('203.0.113.9');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(errorOf(limited.body).code).toBe('RATE_LIMITED');
+    expect((await send('198.51.100.7')).statusCode).toBe(202);
+  });
+
+  it('answers 503 with Retry-After when the bus buffer is full, and readyz says not ready', async () => {
+    const { app, producer } = await start();
+    producer.failWith = 'BUS_BUFFER_FULL';
+    const res = await post(app, JSON.stringify(batchOf()));
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(errorOf(res.body).code).toBe('BUS_BUFFER_FULL');
+    expect((await app.inject('/readyz')).statusCode).toBe(503);
+    producer.failWith = undefined;
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+  });
+
+  it('sends 202 only once the bus acknowledged', async () => {
+    const { app, producer } = await start();
+    producer.hold = true;
+    let answered = false;
+    const pending = post(app, JSON.stringify(batchOf())).then((res) => {
+      answered = true;
+      return res;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    producer.release();
+    expect((await pending).statusCode).toBe(202);
+  });
+
+  it('uses X-Forwarded-For only from trusted proxies', async () => {
+    const { app, producer } = await start({ trustedProxies: ['10.0.0.0/8'], ipMode: 'full' });
+    const from = async (remoteAddress: string) => {
+      producer.sent.length = 0;
+      await app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        remoteAddress,
+        headers: { 'content-type': 'text/plain', 'x-forwarded-for': '8.8.8.8' },
+        payload: JSON.stringify(batchOf([validEvents.page_view])),
+      });
+      return (
+        JSON.parse(messagesOn(producer, 'gosight.events.raw')[0]?.value ?? '{}') as { ip: string }
+      ).ip;
+    };
+    expect(await from('10.1.2.3')).toBe('8.8.8.8');
+    expect(await from('203.0.113.50')).toBe('203.0.113.50');
+  });
+
+  it('stores no IP in mode none and flags or drops bots per project', async () => {
+    const { app, producer } = await start({ ipMode: 'none' });
+    const bot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+    await post(app, JSON.stringify(batchOf([validEvents.page_view])), { 'user-agent': bot });
+    const flagged = JSON.parse(
+      messagesOn(producer, 'gosight.events.raw')[0]?.value ?? '{}',
+    ) as Record<string, unknown>;
+    expect(flagged).toMatchObject({ ip: '', is_bot: true, device_type: 'bot' });
+    const dropped = await post(app, JSON.stringify(batchOf([validEvents.page_view], 'pk_nobots')), {
+      'user-agent': bot,
+    });
+    expect(dropped.json()).toEqual({ accepted: 0, quarantined: 0 });
+    expect(messagesOn(producer, 'gosight.events.raw')).toHaveLength(1);
+  });
+});
+
+describe('other routes', () => {
+  it('healthz, readyz and metrics answer', async () => {
+    const { app } = await start();
+    await post(app, JSON.stringify(batchOf()));
+    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    const metrics = await app.inject('/metrics');
+    expect(metrics.body).toContain(
+      `gosight_ingestor_events_total{outcome="accepted",reason="",project="${TEST_PROJECT}"} 7`,
+    );
+    expect(metrics.body).toContain(
+      'gosight_ingestor_requests_total{route="/v1/batch",status="202"} 1',
+    );
+    expect(metrics.body).toContain('gosight_ingestor_buffer_messages 0');
+    expect(metrics.body).toContain('gosight_ingestor_produce_seconds_bucket');
+  });
+
+  it('serves the SDK with ETag, cache headers and 304 at a configurable path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gosight-sdk-'));
+    const file = join(dir, 'gosight.js');
+    writeFileSync(file, '(function(){/* sdk */})();');
+    const { app } = await start({ sdk: { path: '/a/t.js', file } });
+    const res = await app.inject('/a/t.js');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('(function(){/* sdk */})();');
+    expect(res.headers['content-type']).toContain('javascript');
+    expect(res.headers['cache-control']).toContain('max-age=');
+    const etag = String(res.headers.etag);
+    const again = await app.inject({ url: '/a/t.js', headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect((await app.inject('/sdk/gosight.js')).statusCode).toBe(404);
+  });
+
+  it('answers 404 with a JSON error saying how to build the SDK when it is missing', async () => {
+    const { app } = await start();
+    const res = await app.inject('/sdk/gosight.js');
+    expect(res.statusCode).toBe(404);
+    expect(errorOf(res.body)).toMatchObject({ code: 'SDK_NOT_BUILT' });
+    expect(errorOf(res.body).message).toContain('npm run build -w sdk');
+  });
+
+  it('answers 404 JSON for unknown routes and 503 for batches after shutdown began', async () => {
+    const built = await start();
+    expect(errorOf((await built.app.inject('/nope')).body).code).toBe('NOT_FOUND');
+    built.beginShutdown();
+    const res = await post(built.app, JSON.stringify(batchOf()));
+    expect(res.statusCode).toBe(503);
+    expect(errorOf(res.body).code).toBe('SHUTTING_DOWN');
+    expect((await built.app.inject('/readyz')).statusCode).toBe(503);
+  });
+});
