@@ -1,0 +1,264 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startCollector, startSite } from './servers';
+
+type Collector = Awaited<ReturnType<typeof startCollector>>;
+type Site = Awaited<ReturnType<typeof startSite>>;
+
+let site: Site;
+let col: Collector;
+const errors: string[] = [];
+
+test.beforeAll(async () => {
+  site = await startSite();
+});
+test.afterAll(async () => {
+  await site.close();
+});
+test.beforeEach(async ({ page }) => {
+  col = await startCollector();
+  errors.length = 0;
+  page.on('pageerror', (e) => errors.push('pageerror: ' + e.message));
+  page.on('response', (r) => r.status() == 404 && errors.push('404: ' + r.url()));
+  page.on('console', (m) => {
+    if (m.type() == 'error' || m.type() == 'warning') errors.push(`${m.type()}: ${m.text()}`);
+  });
+});
+test.afterEach(async () => {
+  await col.close();
+});
+
+const open = async (page: Page, attrs: Record<string, string> = {}, name = 'page') => {
+  await page.goto(site.page(name, { endpoint: col.url, ...attrs }));
+  await page.waitForFunction(
+    () => typeof (window as { gosight?: { track?: unknown } }).gosight?.track == 'function',
+  );
+};
+/** Really hides the page: navigating away runs visibilitychange → hidden and pagehide. */
+const leave = (page: Page) => page.goto('about:blank');
+const until = async (what: () => unknown, timeout = 10_000) =>
+  expect.poll(what, { timeout }).toBeTruthy();
+
+test('page_view on load with URL, title, UTM; snippet calls queued before load are replayed', async ({
+  page,
+}) => {
+  await open(page, { utm_source: 'news', utm_campaign: 'spring', token: 'abc' });
+  await leave(page);
+  await until(() => col.ofType('page_view').length >= 1);
+  const view = col.ofType('page_view')[0]!;
+  expect(view.url).toBe(
+    site.page('page', { endpoint: col.url, utm_source: 'news', utm_campaign: 'spring' }),
+  );
+  expect(view.title).toBe('Test page');
+  expect(view.payload).toEqual({ nav: 'load', utm_source: 'news', utm_campaign: 'spring' });
+  expect(view.viewport).toEqual({ w: 1280, h: 720 });
+  expect(col.ofType('custom').map((e) => e.payload)).toContainEqual({
+    name: 'early',
+    props: { queued: true },
+  });
+  expect(col.received[0]!.batch.project).toBe('proj_e2e');
+  expect(errors).toEqual([]);
+});
+
+test('clicks: selector, text, href; rage and dead flags; ignored subtree; masked input', async ({
+  page,
+}) => {
+  await open(page);
+  await page.click('#buy');
+  await page.click('#broken');
+  await page.waitForTimeout(1200);
+  await page.click('#broken', { clickCount: 1 });
+  await page.click('#broken');
+  await page.click('#broken');
+  await page.click('#private');
+  await page.click('#pw');
+  await page.click('.deep');
+  await page.waitForTimeout(1200);
+  await leave(page);
+  await until(() => col.ofType('click').length >= 7);
+  const clicks = col.ofType('click').map((e) => e.payload);
+  expect(clicks).toHaveLength(7);
+  const [buy, broken, r1, r2, r3, pw, deep] = clicks;
+  expect(buy).toMatchObject({ selector: '#buy', tag: 'button', text: 'Buy now' });
+  expect(buy!.dead).toBeUndefined();
+  expect(broken).toMatchObject({ selector: '#broken', text: 'Broken button', dead: true });
+  expect(broken!.rage).toBeUndefined();
+  expect([r1!.rage, r2!.rage, r3!.rage]).toEqual([undefined, undefined, true]);
+  expect(pw).toMatchObject({ selector: '#pw', tag: 'input' });
+  expect(pw!.text).toBeUndefined();
+  expect(deep!.selector).toBe('body>ul>li:nth-of-type(3)>span');
+  const box = (await page.context().pages()).length; // page still usable
+  expect(box).toBe(1);
+  for (const c of clicks)
+    for (const k of ['x', 'y', 'vx', 'vy'] as const) expect(Number.isInteger(c[k])).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('SPA navigation: page_leave, then page_view with masked URL; back is a pop', async ({
+  page,
+}) => {
+  await open(page);
+  await page.click('#spa');
+  await page.goBack();
+  await leave(page);
+  await until(() => col.ofType('page_view').length >= 3);
+  const views = col.ofType('page_view');
+  expect(views.map((v) => v.payload?.nav)).toEqual(['load', 'push', 'pop']);
+  expect(views[1]!.url).toBe(`${site.origin}/cart?step=1`);
+  expect(views[1]!.title).toBe('Cart');
+  expect(views[1]!.referrer).toBe(site.page('page', { endpoint: col.url }));
+  const leaves = col.ofType('page_leave');
+  expect(leaves[0]!.url).toBe(site.page('page', { endpoint: col.url }));
+  expect(leaves[0]!.payload.time_on_page_ms).toBeGreaterThan(0);
+  const spaClick = col.ofType('click')[0]!;
+  expect(spaClick.payload).toMatchObject({
+    selector: '#spa',
+    href: `${site.origin}/page.html?to=cart`,
+  });
+  expect(spaClick.payload.dead).toBeUndefined();
+});
+
+test('js errors and unhandled rejections, identical errors once per page view', async ({
+  page,
+}) => {
+  await open(page);
+  await page.click('#boom');
+  await page.click('#boom');
+  await page.click('#reject');
+  await page.waitForTimeout(300);
+  await leave(page);
+  await until(() => col.ofType('js_error').length >= 2);
+  const errs = col.ofType('js_error').map((e) => e.payload);
+  expect(errs).toHaveLength(2);
+  expect(errs[0]).toMatchObject({
+    kind: 'error',
+    message: 'Uncaught TypeError: kaboom',
+    error_type: 'TypeError',
+    source: `${site.origin}/app.js`,
+  });
+  expect(errs[0]!.stack).toContain('app.js');
+  expect(errs[0]!.line).toBeGreaterThan(0);
+  expect(errs[1]).toMatchObject({
+    kind: 'unhandledrejection',
+    message: 'nope',
+    error_type: 'RangeError',
+  });
+});
+
+test('scroll depth is reported with page_leave', async ({ page }) => {
+  await open(page);
+  await page.mouse.wheel(0, 2000);
+  await page.waitForTimeout(400);
+  await leave(page);
+  await until(() => col.ofType('page_leave').length >= 1);
+  const depth = col.ofType('scroll')[0]!.payload.depth;
+  expect(depth).toBeGreaterThan(50);
+  expect(depth).toBeLessThan(100);
+  expect(col.ofType('page_leave')[0]!.payload.max_scroll).toBe(depth);
+});
+
+test('web vitals: LCP, FCP, TTFB, CLS and INP reported when the page is hidden', async ({
+  page,
+}) => {
+  await open(page, { shift: '1' });
+  await page.waitForTimeout(600);
+  await page.click('#slow');
+  await page.waitForTimeout(300);
+  await leave(page);
+  await until(() => col.ofType('web_vitals').length >= 5);
+  const v = Object.fromEntries(
+    col.ofType('web_vitals').map((e) => [e.payload.name, e.payload.value]),
+  );
+  expect(Object.keys(v).sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
+  expect(v.TTFB).toBeGreaterThanOrEqual(0);
+  expect(v.FCP).toBeGreaterThan(0);
+  expect(v.LCP).toBeGreaterThanOrEqual(v.FCP!);
+  expect(v.CLS).toBeGreaterThan(0);
+  expect(v.INP).toBeGreaterThanOrEqual(300);
+});
+
+test('the queue survives a reload while the collector is down and is delivered when it returns', async ({
+  page,
+}) => {
+  await open(page);
+  await col.down();
+  await page.evaluate(() =>
+    (window as unknown as { gosight: { track(n: string): void } }).gosight.track('while-down'),
+  );
+  await page.reload();
+  await page.waitForFunction(() => localStorage.getItem('gs_q')?.includes('while-down'));
+  await col.up();
+  await page.reload();
+  await until(() => col.ofType('custom').some((e) => e.payload.name == 'while-down'), 15_000);
+  const first = col.ofType('custom').find((e) => e.payload.name == 'while-down')!;
+  expect(col.delivered().filter((e) => e.id == first.id)).toHaveLength(1);
+});
+
+test('503 with Retry-After: 2 is respected before the retry', async ({ page }) => {
+  col.answers.push({ status: 503, retryAfter: '2' });
+  await open(page);
+  await page.evaluate(() =>
+    (window as unknown as { gosight: { track(n: string): void } }).gosight.track('retry-me'),
+  );
+  await until(() => col.received.length >= 2, 15_000);
+  const [failed, retried] = col.received;
+  expect(failed!.status).toBe(503);
+  expect(retried!.at - failed!.at).toBeGreaterThanOrEqual(1900);
+  expect(retried!.batch.events.map((e) => e.id)).toEqual(
+    expect.arrayContaining(failed!.batch.events.map((e) => e.id)),
+  );
+});
+
+test('forced internal faults never reach the page as errors', async ({ page }) => {
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new Error('quota');
+    };
+    window.fetch = () => {
+      throw new Error('fetch broken');
+    };
+    navigator.sendBeacon = () => {
+      throw new Error('beacon broken');
+    };
+    window.PerformanceObserver = function () {
+      throw new Error('po broken');
+    } as unknown as typeof PerformanceObserver;
+    CSS.escape = () => {
+      throw new Error('escape broken');
+    };
+  });
+  await open(page);
+  await page.click('#buy');
+  await page.click('#spa');
+  await page.mouse.wheel(0, 500);
+  await page.evaluate(() =>
+    (window as unknown as { gosight: { track(n: string, p: unknown): void } }).gosight.track('x', {
+      y: 1,
+    }),
+  );
+  await page.waitForTimeout(1200);
+  await leave(page);
+  expect(errors).toEqual([]);
+});
+
+test('works on a strict-CSP page (no eval, no inline script or style)', async ({ page }) => {
+  const violations: string[] = [];
+  page.on(
+    'console',
+    (m) => m.text().includes('Content Security Policy') && violations.push(m.text()),
+  );
+  await open(page, {}, 'csp');
+  await page.click('#buy');
+  await leave(page);
+  await until(() => col.ofType('click').length >= 1);
+  expect(col.ofType('page_view')).toHaveLength(1);
+  expect(col.ofType('custom').map((e) => e.payload.name)).toEqual(['early']);
+  expect(violations).toEqual([]);
+});
+
+test('malformed data attributes disable the SDK with one console warning', async ({ page }) => {
+  await page.goto(site.page('page', { endpoint: col.url, auto: 'clicks,teleport' }));
+  await page.click('#buy');
+  await leave(page);
+  expect(errors).toEqual(['warning: gosight: disabled, data-auto']);
+  expect(col.received).toHaveLength(0);
+});
