@@ -2,7 +2,13 @@ import { gzipSync } from 'node:zlib';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkEnrichedEvent, HEADERS, LIMITS, type ErrorBody } from '@gosight/schema';
+import {
+  checkEnrichedEvent,
+  HEADERS,
+  LIMITS,
+  type ErrorBody,
+  type WireEvent,
+} from '@gosight/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestorApp } from './app';
 import {
@@ -102,7 +108,7 @@ describe('POST /v1/batch', () => {
   it('quarantines a bad event to the DLQ with step, reason and raw text, and accepts the rest', async () => {
     const { app, producer } = await start();
     const bad = { ...validEvents.scroll, payload: { depth: 140 } };
-    const res = await post(app, JSON.stringify(batchOf([validEvents.page_view, bad])));
+    const res = await post(app, JSON.stringify(batchOf([validEvents.page_view, bad as WireEvent])));
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ accepted: 1, quarantined: 1 });
     const [dlq] = messagesOn(producer, 'gosight.events.dlq');

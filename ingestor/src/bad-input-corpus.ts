@@ -5,6 +5,7 @@
  * from these may reach the raw topic).
  */
 import { gzipSync } from 'node:zlib';
+import type { WireEvent } from '@gosight/schema';
 import type { ErrorCode } from './errors';
 import { batchOf, TEST_ORIGIN, validEvents } from './test-support';
 
@@ -108,7 +109,13 @@ export function badInputCorpus(): BadInput[] {
       ...validEvents.click,
       payload: { ...validEvents.click.payload, text: 't'.repeat(n) },
     };
-    add('huge-string', `click text of ${n} chars`, json(batchOf([event])), 413, 'BODY_TOO_LARGE');
+    add(
+      'huge-string',
+      `click text of ${n} chars`,
+      json(batchOf([event as WireEvent])),
+      413,
+      'BODY_TOO_LARGE',
+    );
   }
   for (const n of [70_000, 200_000]) {
     add(

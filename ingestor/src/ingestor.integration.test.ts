@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { checkEnrichedEvent, HEADERS, type ErrorBody, type WireEvent } from '@gosight/schema';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceEnv, uniqueSuffix } from '../../test/services';
+import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
+import { buildApp, type IngestorApp } from './app';
+import type { EventProducer } from './event-producer';
+import { noGeoLookup } from './geo-lookup';
+import { createKafkaProducer } from './kafka-producer';
+import { createTopics, readTopic, viaProxy } from './kafka-test-support';
+import { createUserAgentParser } from './user-agent';
+import { CHROME_UA, TEST_ORIGIN, TEST_PROJECT, testProjects, validEvents } from './test-support';
+
+const BUFFER = 200;
+let brokers: string[];
+let topics: { raw: string; dlq: string };
+let dropTopics: () => Promise<void>;
+let proxy: TcpProxy;
+let producer: EventProducer;
+let built: IngestorApp;
+
+beforeAll(async () => {
+  brokers = serviceEnv().kafkaBrokers;
+  const suffix = uniqueSuffix();
+  topics = { raw: `ingestor-raw-${suffix}`, dlq: `ingestor-dlq-${suffix}` };
+  dropTopics = await createTopics(brokers, [topics.raw, topics.dlq]);
+  const [host = '127.0.0.1', port = '9092'] = (brokers[0] ?? '').split(':');
+  proxy = await startTcpProxy(host, Number(port));
+  const logger = pino({ level: 'silent' });
+  // Every broker connection (seed and advertised alike) goes through the proxy.
+  producer = createKafkaProducer({
+    brokers,
+    maxBufferedMessages: BUFFER,
+    maxBufferedBytes: 16 * 1024 * 1024,
+    batchSize: 500,
+    lingerMs: 2,
+    ackTimeoutMs: 1500,
+    log: logger,
+    socketFactory: viaProxy(() => proxy.port),
+  });
+  built = await buildApp({
+    producer,
+    geo: noGeoLookup,
+    userAgents: createUserAgentParser({ cacheSize: 10 }),
+    projects: testProjects(),
+    logger,
+    topics,
+    sdk: { path: '/sdk/gosight.js', file: '/nonexistent' },
+    retryAfterSeconds: 1,
+  });
+});
+
+afterAll(async () => {
+  await built?.app.close();
+  await producer?.close();
+  await proxy?.dispose();
+  await dropTopics?.();
+});
+
+function events(count: number, session: string): WireEvent[] {
+  const now = Date.now();
+  return Array.from({ length: count }, (_, i) => ({
+    ...validEvents.click,
+    id: randomUUID(),
+    session_id: session,
+    ts: now - 1000 + i,
+  }));
+}
+
+const post = (batch: WireEvent[]) =>
+  built.app.inject({
+    method: 'POST',
+    url: '/v1/batch',
+    headers: { 'content-type': 'text/plain', origin: TEST_ORIGIN, 'user-agent': CHROME_UA },
+    payload: JSON.stringify({ project: TEST_PROJECT, sent_at: Date.now(), events: batch }),
+  });
+
+const idOf = (value: string) => (JSON.parse(value) as { event_id: string }).event_id;
+
+describe('ingestor on the real Kafka broker', () => {
+  it('produces enriched events keyed by session with headers, and quarantines bad ones to the DLQ', async () => {
+    const a = events(3, 'sess_a');
+    const b = events(2, 'sess_b');
+    const bad = { ...events(1, 'sess_bad')[0], payload: { x: 'left' } } as unknown as WireEvent;
+    const res = await post([...a, bad, ...b]);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ accepted: 5, quarantined: 1 });
+
+    // 202 means acknowledged: the messages are in the topic already.
+    const raw = await readTopic(brokers, topics.raw, (m) => m.length >= 5, 20_000);
+    expect(raw).toHaveLength(5);
+    const partitionOf = new Map<string, number>();
+    for (const message of raw) {
+      const event: unknown = JSON.parse(message.value);
+      const checked = checkEnrichedEvent(event);
+      expect(checked.ok ? 'valid' : checked.reason).toBe('valid');
+      const { session_id = '', type, project_id } = event as Record<string, string>;
+      expect(message.key).toBe(session_id);
+      expect(message.headers).toEqual({
+        [HEADERS.schema]: '1',
+        [HEADERS.project]: project_id,
+        [HEADERS.type]: type,
+      });
+      // one session, one partition: ordering per session
+      expect(partitionOf.get(session_id) ?? message.partition).toBe(message.partition);
+      partitionOf.set(session_id, message.partition);
+    }
+    expect(new Set(raw.map((m) => idOf(m.value)))).toEqual(new Set([...a, ...b].map((e) => e.id)));
+
+    const dlq = await readTopic(brokers, topics.dlq, (m) => m.length >= 1, 20_000);
+    expect(dlq).toHaveLength(1);
+    const record = JSON.parse(dlq[0]?.value ?? '{}') as Record<string, string>;
+    expect(record).toMatchObject({
+      step: 'validate-event',
+      source: 'ingestor',
+      project_id: TEST_PROJECT,
+    });
+    expect(record.reason).toMatch(/^events\.3\.payload/);
+    expect(JSON.parse(record.raw ?? '')).toEqual(bad);
+  });
+
+  it('answers 503 within the buffer bound while the broker is unreachable, and loses nothing it acknowledged', async () => {
+    const before = await readTopic(brokers, topics.raw, () => false, 2_000);
+    await proxy.close();
+    const batches = Array.from({ length: 20 }, (_, i) => events(25, `down_${i}`));
+    const answers = await Promise.all(batches.map((batch) => post(batch)));
+    for (const res of answers) {
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+    }
+    const codes = answers.map((res) => (JSON.parse(res.body) as ErrorBody).error.code);
+    // The buffer takes 200 events = 8 batches; the rest are refused at once.
+    expect(codes.filter((code) => code === 'BUS_BUFFER_FULL').length).toBeGreaterThanOrEqual(12);
+    expect(producer.bufferedMessages()).toBeLessThanOrEqual(BUFFER);
+    expect((await built.app.inject('/readyz')).statusCode).toBe(503);
+
+    await proxy.open();
+    // The client retries each batch until it is acknowledged, honouring Retry-After.
+    const acknowledged: string[] = [];
+    for (const batch of batches) {
+      for (let attempt = 0; ; attempt++) {
+        const res = await post(batch);
+        if (res.statusCode === 202) break;
+        expect(res.statusCode).toBe(503);
+        expect(attempt).toBeLessThan(60);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      acknowledged.push(...batch.map((e) => e.id));
+    }
+    expect((await built.app.inject('/readyz')).statusCode).toBe(200);
+
+    const wanted = new Set(acknowledged);
+    const after = await readTopic(
+      brokers,
+      topics.raw,
+      (m) => new Set(m.map((x) => idOf(x.value))).size >= wanted.size + before.length,
+      60_000,
+    );
+    const seen = new Set(after.map((m) => idOf(m.value)));
+    const missing = [...wanted].filter((id) => !seen.has(id));
+    expect(missing).toEqual([]);
+  });
+});

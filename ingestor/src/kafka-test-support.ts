@@ -1,0 +1,95 @@
+/**
+ * Helpers for the ingestor's integration tests on the real broker: own
+ * topics per test (random suffix), reading a topic back, routing the
+ * producer's broker connections through a proxy the test can cut.
+ */
+import { connect } from 'node:net';
+import { Kafka, logLevel, type IHeaders, type ISocketFactory } from 'kafkajs';
+
+export interface ReadMessage {
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+  partition: number;
+}
+
+/** Creates topics (3 partitions each) and returns a function that deletes them. */
+export async function createTopics(
+  brokers: string[],
+  topics: string[],
+): Promise<() => Promise<void>> {
+  const kafka = new Kafka({ clientId: 'ingestor-test-admin', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+  });
+  return async () => {
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  };
+}
+
+/**
+ * Reads `topic` from the beginning until `done(messages)` holds or `timeoutMs`
+ * passes; a final short quiet period catches anything extra.
+ */
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  done: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
+  const kafka = new Kafka({
+    clientId: 'ingestor-test-reader',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({
+    groupId: `ingestor-test-${topic}-${Math.random().toString(36).slice(2)}`,
+  });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let finish: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        messages.push({
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? '',
+          headers: headersOf(message.headers),
+          partition,
+        });
+        if (done(messages)) finish();
+        return Promise.resolve();
+      },
+    });
+    const timer = setTimeout(finish, timeoutMs);
+    await finished;
+    clearTimeout(timer);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
+
+/** A kafkajs socket factory that sends every broker connection to 127.0.0.1:`port`. */
+export function viaProxy(port: () => number): ISocketFactory {
+  return ({ onConnect }) => {
+    const socket = connect({ host: '127.0.0.1', port: port() }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    return socket;
+  };
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) out[name] = value.toString();
+  }
+  return out;
+}
