@@ -8,7 +8,7 @@ import { logFilePath } from './paths';
 import { readLivePid } from './pidfile';
 import type { LocalService } from './service';
 import { selectServices, serviceLog } from './services';
-import { tailFile } from './tail-file';
+import { fileSize, tailFile } from './tail-file';
 
 const ENV_VARS: Record<string, string> = {
   kafka: 'KAFKA_BROKERS',
@@ -27,6 +27,8 @@ function what(service: LocalService): string {
 async function up(services: LocalService[]): Promise<number> {
   for (const service of services) {
     const t0 = Date.now();
+    const log = logFilePath(service.name);
+    const logMark = fileSize(log);
     try {
       const result = await service.start(serviceLog(service, (l) => print(`  ${l}`)));
       const pid = readLivePid(service.name);
@@ -42,8 +44,8 @@ async function up(services: LocalService[]): Promise<number> {
     } catch (err) {
       print(`${column(service.name)}FAILED after ${seconds(t0)}`);
       print(`  ${err instanceof Error ? err.message : String(err)}`);
-      const log = logFilePath(service.name);
-      const tail = tailFile(log, 20);
+      // Only what this attempt wrote: an old run's shutdown lines would mislead.
+      const tail = tailFile(log, 20, logMark);
       if (tail !== '') print(`--- last 20 lines of ${relative(process.cwd(), log)} ---\n${tail}`);
       return 1;
     }

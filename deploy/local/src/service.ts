@@ -11,6 +11,7 @@
  *   `writePid`, `removePid`, `isProcessAlive`                 ./pidfile.ts
  * - `STATE_DIR`, `CACHE_DIR`, `pidFilePath(name)`, `logFilePath(name)`  ./paths.ts
  * - `tailFile(file, lines)`                                   ./tail-file.ts
+ * - `withStartLock(name, timeoutMs, fn)`: one starter at a time  ./start-lock.ts
  */
 export interface LocalService {
   /** short name used in output and CLI: 'kafka' | 'redis' | 'clickhouse' */
@@ -32,4 +33,5 @@ export { isPortOpen } from './is-port-open';
 export { spawnDetached, type DetachedCommand } from './spawn-detached';
 export { isProcessAlive, killFromPidFile, readLivePid, removePid, writePid } from './pidfile';
 export { CACHE_DIR, LOCAL_DIR, logFilePath, pidFilePath, STATE_DIR } from './paths';
-export { tailFile } from './tail-file';
+export { fileSize, tailFile } from './tail-file';
+export { withStartLock } from './start-lock';

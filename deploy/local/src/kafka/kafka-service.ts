@@ -4,10 +4,11 @@ import { isCommandNotFound, MissingToolError } from '../missing-tool-error';
 import { isProcessAlive, killFromPidFile, readLivePid } from '../pidfile';
 import type { LocalService } from '../service';
 import { spawnDetached } from '../spawn-detached';
+import { withStartLock } from '../start-lock';
 import { waitFor } from '../wait-for';
 import { writeServerProperties } from './kafka-config';
 import { KAFKA_FILES } from './kafka-files';
-import { isKafkaHealthy } from './kafka-health';
+import { isKafkaGroupCoordinatorReady, isKafkaHealthy } from './kafka-health';
 import { ensureKafkaLibs, kafkaClassPath, kafkaVersion } from './kafka-libs';
 import { ensureKafkaStorage } from './kafka-storage';
 
@@ -21,16 +22,30 @@ function healthy(): Promise<boolean> {
   return isKafkaHealthy(host, port);
 }
 
+/** Waits until the broker we started answers and its group coordinator is ready. */
 async function waitHealthy(pid: number): Promise<void> {
+  const deadline = Date.now() + startTimeoutMs;
+  const abortIf = (): string | undefined =>
+    isProcessAlive(pid) ? undefined : `the broker (pid ${pid}) exited`;
   await waitFor(healthy, {
     timeoutMs: startTimeoutMs,
     intervalMs: 250,
     what: `kafka to answer on ${address}`,
-    abortIf: () => (isProcessAlive(pid) ? undefined : `the broker (pid ${pid}) exited`),
+    abortIf,
+  });
+  await waitFor(() => isKafkaGroupCoordinatorReady(host, port), {
+    timeoutMs: Math.max(1_000, deadline - Date.now()),
+    intervalMs: 100,
+    what: `kafka's group coordinator on ${address}`,
+    abortIf,
   });
 }
 
-async function start(log: (line: string) => void): Promise<'started' | 'reused'> {
+function start(log: (line: string) => void): Promise<'started' | 'reused'> {
+  return withStartLock(NAME, startTimeoutMs, () => startUnlocked(log));
+}
+
+async function startUnlocked(log: (line: string) => void): Promise<'started' | 'reused'> {
   const ours = readLivePid(NAME, MARKER);
   if (await healthy()) {
     log(

@@ -7,6 +7,7 @@ import { STATE_DIR } from '../paths';
 import { isProcessAlive, killFromPidFile, readLivePid } from '../pidfile';
 import type { LocalService } from '../service';
 import { spawnDetached } from '../spawn-detached';
+import { withStartLock } from '../start-lock';
 import { waitFor } from '../wait-for';
 import { ensureRedisServer } from './ensure-redis-server';
 import { isRedisHealthy } from './redis-health';
@@ -24,7 +25,11 @@ function healthy(): Promise<boolean> {
   return isRedisHealthy(host, port);
 }
 
-async function start(log: (line: string) => void): Promise<'started' | 'reused'> {
+function start(log: (line: string) => void): Promise<'started' | 'reused'> {
+  return withStartLock(NAME, startTimeoutMs, () => startUnlocked(log));
+}
+
+async function startUnlocked(log: (line: string) => void): Promise<'started' | 'reused'> {
   const ours = readLivePid(NAME, MARKER);
   if (await healthy()) {
     log(
