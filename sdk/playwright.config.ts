@@ -6,7 +6,7 @@ export default defineConfig({
   testDir: 'e2e',
   workers: 1,
   timeout: 30_000,
-  reporter: process.env.CI ? 'line' : 'list',
+  reporter: 'list',
   use: {
     headless: true,
     launchOptions: {

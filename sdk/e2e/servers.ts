@@ -36,7 +36,10 @@ export const startCollector = async () => {
     res.setHeader('Access-Control-Allow-Origin', '*');
     // without this a cross-origin page cannot read Retry-After (not a CORS-safelisted header)
     res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
-    if (req.method == 'OPTIONS') return res.writeHead(204).end();
+    if (req.method == 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
@@ -78,13 +81,13 @@ export const startSite = async () => {
     const url = new URL(req.url ?? '/', 'http://x');
     const file = url.pathname.slice(1);
     if (file == 'sdk/gosight.js') {
-      return res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(sdkFile));
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(sdkFile));
+      return;
     }
     if (/^[a-z-]+\.(js|css)$/.test(file)) {
       const type = file.endsWith('.js') ? 'text/javascript' : 'text/css';
-      return res
-        .writeHead(200, { 'content-type': type })
-        .end(readFileSync(join(here, 'site', file)));
+      res.writeHead(200, { 'content-type': type }).end(readFileSync(join(here, 'site', file)));
+      return;
     }
     if (/^[a-z-]+\.html$/.test(file)) {
       const attrs = [...url.searchParams]
@@ -98,7 +101,8 @@ export const startSite = async () => {
           (url.searchParams.get('endpoint') ?? "'self'");
         html = html.replace('{{csp}}', '');
       }
-      return res.writeHead(200, headers).end(html);
+      res.writeHead(200, headers).end(html);
+      return;
     }
     res.writeHead(file == 'favicon.ico' ? 204 : 404).end();
   });

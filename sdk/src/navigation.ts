@@ -12,6 +12,8 @@ export const watchNavigation = (c: Ctx, go: (nav: Nav) => void): void => {
     if (location.href != c._href || nav == 'bfcache') go(nav);
   };
   (['pushState', 'replaceState'] as const).forEach((m) => {
+    // called with the host's own `this` below, so binding is not needed
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const orig = history[m];
     history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
       const r = orig.apply(this, args);

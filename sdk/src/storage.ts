@@ -12,7 +12,7 @@ export interface Store {
 export const createStore = (memory: boolean): Store => {
   let s: Record<string, string | undefined> = {};
   try {
-    if (!memory) s = localStorage as unknown as typeof s;
+    if (!memory) s = localStorage;
   } catch {
     // storage blocked (sandboxed frame): stay in memory
   }

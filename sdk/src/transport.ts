@@ -86,7 +86,7 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
       );
     } catch {
       // no fetch, or it refused synchronously: hand the body to the browser
-      done(events, dropped, navigator.sendBeacon(url, body) ? 202 : 0) && retry();
+      if (done(events, dropped, navigator.sendBeacon(url, body) ? 202 : 0)) retry();
     }
   };
 
@@ -132,7 +132,7 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
     _add(e) {
       buf.push(e);
       if (buf.length >= BATCH_EVENTS) flush();
-      else timer ||= setTimeout(safe(flush), BATCH_DELAY_MS) as unknown as number;
+      else timer ||= setTimeout(safe(flush), BATCH_DELAY_MS);
     },
     _flush: flush,
     _clear() {

@@ -1,3 +1,4 @@
+/* global document, history, location */
 // Behaviour of the test page (an external file so the strict-CSP page can use it).
 const $ = (id) => document.getElementById(id);
 $('buy').addEventListener('click', () => {

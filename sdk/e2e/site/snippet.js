@@ -1,3 +1,4 @@
+/* global window */
 window.gosight =
   window.gosight ||
   function () {

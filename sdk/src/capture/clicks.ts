@@ -60,7 +60,7 @@ export const captureClicks = (c: Ctx): void => {
       (r) => t - r[0] < RAGE_MS && Math.hypot(r[1] - vx, r[2] - vy) <= RAGE_PX,
     );
     recent.push([t, vx, vy]);
-    const link = el.closest('a[href]') as HTMLAnchorElement | null;
+    const link = el.closest<HTMLAnchorElement>('a[href]');
     const text = el.closest('input,textarea,select,[contenteditable]')
       ? ''
       : (el.textContent || '').slice(0, 500).replace(/\s+/g, ' ').trim().slice(0, 100);

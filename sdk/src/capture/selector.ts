@@ -13,7 +13,7 @@ export const selectorOf = (el: Element): string => {
       parts.unshift('#' + CSS.escape(e.id));
       break;
     }
-    const a = STABLE_ATTRS.find((n) => e!.hasAttribute(n));
+    const a = STABLE_ATTRS.find((n) => e.hasAttribute(n));
     if (a) {
       parts.unshift(tag + '[' + a + '="' + CSS.escape(e.getAttribute(a)!) + '"]');
       break;

@@ -3,7 +3,7 @@ import type { VitalName } from '@gosight/schema/types';
 import type { Ctx } from '../context';
 import { on, safe } from '../safe';
 import { createCls, type LayoutShift } from './cls';
-import { createInp, type EventTiming } from './inp';
+import { createInp } from './inp';
 
 type Values = Partial<Record<VitalName, number>>;
 
@@ -51,7 +51,7 @@ export const captureVitals = (c: Ctx): void => {
   observe('largest-contentful-paint', paint('LCP'));
   observe('layout-shift', (l) => (v.CLS = cls(l as unknown as LayoutShift[])));
   const onEvents = (l: PerformanceEntry[]) => {
-    const x = inp(l as EventTiming[]);
+    const x = inp(l);
     if (x != null) v.INP = x;
   };
   observe('event', onEvents, { durationThreshold: 0 });
@@ -77,7 +77,7 @@ export const captureVitals = (c: Ctx): void => {
       const value = v[name];
       if (value == null || value === sent[name] || (name == 'CLS' && v.FCP == null)) return;
       sent[name] = value;
-      c._emit('web_vitals', { name, value } as never);
+      c._emit('web_vitals', { name, value });
     });
   });
 };
