@@ -82,6 +82,12 @@ export async function handleQuery(
       },
     });
   } catch (err) {
-    sendError(res, toServerError(err), deps.identity, queryId);
+    const error = toServerError(err);
+    if (error.type === 'READONLY' && req.method === 'GET') {
+      // ClickHouse says the same (HTTPHandler), so users know why a GET insert fails.
+      error.message +=
+        ' For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries';
+    }
+    sendError(res, error, deps.identity, queryId);
   }
 }
