@@ -74,15 +74,18 @@ export class ChdbEngine {
   }
 
   /** Runs one statement on a free connection and returns its output and counters. */
-  async execute(req: ExecuteRequest): Promise<ExecuteResult> {
-    const conn = await this.acquire();
-    try {
-      const hasParams = Object.keys(req.params).length > 0;
-      const run = (): Promise<ExecuteResult> => this.run(conn, req);
-      return await (hasParams ? this.paramLock.run(run) : run());
-    } finally {
-      this.release(conn);
-    }
+  execute(req: ExecuteRequest): Promise<ExecuteResult> {
+    const onConnection = async (): Promise<ExecuteResult> => {
+      const conn = await this.acquire();
+      try {
+        return await this.run(conn, req);
+      } finally {
+        this.release(conn);
+      }
+    };
+    // Take the parameter lock before a connection, so bound statements queued behind it do not
+    // hold connections that unbound statements could use meanwhile.
+    return Object.keys(req.params).length > 0 ? this.paramLock.run(onConnection) : onConnection();
   }
 
   /** Waits for running statements, closes every connection and lets chdb release the directory. */
