@@ -1,0 +1,39 @@
+/**
+ * One load phase with autocannon (keep-alive connections), run as its own
+ * process pinned to the other core. Input: a JSON argument; output: one JSON
+ * line with throughput and latency.
+ */
+import autocannon from 'autocannon';
+
+interface Phase {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  connections: number;
+  durationSeconds: number;
+  /** Requests per second overall; max throughput when absent. */
+  rate?: number;
+}
+
+const phase = JSON.parse(process.argv[2] ?? '{}') as Phase;
+const result = await autocannon({
+  url: phase.url,
+  method: 'POST',
+  headers: phase.headers,
+  body: phase.body,
+  connections: phase.connections,
+  duration: phase.durationSeconds,
+  ...(phase.rate ? { overallRate: phase.rate } : {}),
+});
+console.log(
+  JSON.stringify({
+    requests: result.requests.total,
+    rps: result.requests.total / phase.durationSeconds,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  }),
+);

