@@ -25,6 +25,7 @@ export function settingsFromConfig(config: ProcessorConfig): ProcessorSettings {
     sweepIntervalMs: config.GOSIGHT_SWEEP_INTERVAL_SECONDS * 1000,
     batchMaxRows: config.GOSIGHT_BATCH_MAX_ROWS,
     batchMaxWaitMs: config.GOSIGHT_BATCH_MAX_WAIT_MS,
+    kafkaSessionTimeoutMs: config.GOSIGHT_KAFKA_SESSION_TIMEOUT_MS,
     metricsPort: config.METRICS_PORT,
     metricsHost: config.METRICS_HOST,
   };

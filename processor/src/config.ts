@@ -34,6 +34,7 @@ const processorEnv = z.object({
   GOSIGHT_SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(30),
   GOSIGHT_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(500_000).default(50_000),
   GOSIGHT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  GOSIGHT_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });

@@ -16,6 +16,7 @@ export interface KafkaEventSourceOptions {
   maxWaitMs?: number;
   /** Start at the beginning of the topic when the group has no committed offset. */
   fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -29,8 +30,8 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
     maxBytes: maxBytesPerPartition * 8,
     minBytes: options.minBytes ?? 256 * 1024,
     maxWaitTimeInMs: options.maxWaitMs ?? 1000,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: Math.floor((options.sessionTimeoutMs ?? 30_000) / 10),
     retry: { retries: 10 },
   });
   let running = false;

@@ -32,6 +32,8 @@ export interface ProcessorSettings {
   sweepIntervalMs: number;
   batchMaxRows: number;
   batchMaxWaitMs: number;
+  /** How long the group waits for a silent member (e.g. after kill -9) before reassigning its partitions. */
+  kafkaSessionTimeoutMs: number;
   /** 0 picks a free port; null runs without the HTTP port. */
   metricsPort: number | null;
   metricsHost: string;
@@ -73,7 +75,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const source =
     deps.createEventSource ??
     ((groupId: string) =>
-      createKafkaEventSource({ kafka: deps.kafka, topic: settings.topic, groupId, log }));
+      createKafkaEventSource({
+        kafka: deps.kafka,
+        topic: settings.topic,
+        groupId,
+        sessionTimeoutMs: settings.kafkaSessionTimeoutMs,
+        log,
+      }));
   const producer: Producer = deps.kafka.producer({ allowAutoTopicCreation: true });
   const admin: Admin = deps.kafka.admin();
   const eventsSource = source(settings.group);

@@ -50,6 +50,7 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
     sweepIntervalMs: 3_600_000,
     batchMaxRows: 50_000,
     batchMaxWaitMs: 1000,
+    kafkaSessionTimeoutMs: 6000,
     metricsPort: null,
     metricsHost: '127.0.0.1',
   };
