@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { BatchContext } from './batch-context';
 import { quarantineMessage, rawEventMessage } from './bus-messages';
+import { sharedFieldsJson } from './enriched-json';
 import { unmapIp, storedIp, type IpMode } from './client-ip';
 import { registerCors, revokeOrigin } from './cors';
 import { IngestError } from './errors';
@@ -125,12 +126,14 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
       const raw: BusMessage[] = [];
       const dlq: BusMessage[] = [];
       let dropped = 0;
+      let shared: string | undefined;
       const quarantineRules: string[] = [];
       for (let index = 0; index < batch.events.length; index++) {
         const event = batch.events[index];
         const result = pipeline(event, index, context);
         if (result.kind === 'ok') {
-          raw.push(rawEventMessage(result.value));
+          shared ??= sharedFieldsJson(result.value);
+          raw.push(rawEventMessage(result.value, shared));
         } else if (result.kind === 'quarantine') {
           quarantineRules.push(result.rule);
           dlq.push(

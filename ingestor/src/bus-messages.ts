@@ -9,14 +9,21 @@ import {
   type EnrichedEvent,
   type QuarantineRecord,
 } from '@gosight/schema';
+import { enrichedJson, sharedFieldsJson } from './enriched-json';
 import type { BusMessage } from './event-producer';
 
 const SCHEMA = String(ENRICHED_SCHEMA_VERSION);
 const headerCache = new Map<string, Readonly<Record<string, string>>>();
 
-/** The raw-topic message of an enriched event. */
-export function rawEventMessage(event: EnrichedEvent): BusMessage {
-  return { key: event.session_id, value: JSON.stringify(event), headers: rawHeaders(event) };
+/**
+ * The raw-topic message of an enriched event; `shared` is the request's
+ * {@link sharedFieldsJson} fragment (computed from its first event when absent).
+ */
+export function rawEventMessage(
+  event: EnrichedEvent,
+  shared = sharedFieldsJson(event),
+): BusMessage {
+  return { key: event.session_id, value: enrichedJson(event, shared), headers: rawHeaders(event) };
 }
 
 /** The DLQ message of a quarantined event; keyed by its session when it has a usable one. */

@@ -42,7 +42,8 @@ interface PendingSend {
 interface Queued {
   topic: string;
   key: string | null;
-  value: string;
+  /** Encoded once here; kafkajs would otherwise convert the string itself. */
+  value: Buffer;
   headers: Readonly<Record<string, string>>;
   bytes: number;
   owner: PendingSend;
@@ -160,9 +161,10 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
       let bytes = 0;
       for (const { topic, messages } of batch) {
         for (const { key, value, headers } of messages) {
-          const size = messageBytes(key, value);
+          const encoded = Buffer.from(value);
+          const size = encoded.length + (key === null ? 0 : key.length);
           bytes += size;
-          items.push({ topic, key, value, headers, bytes: size, owner });
+          items.push({ topic, key, value: encoded, headers, bytes: size, owner });
         }
       }
       if (items.length === 0) return Promise.resolve();
@@ -219,7 +221,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
 function groupByTopic(batch: readonly Queued[]) {
   const byTopic = new Map<
     string,
-    { key: string | null; value: string; headers: Record<string, string> }[]
+    { key: string | null; value: Buffer; headers: Record<string, string> }[]
   >();
   for (const { topic, key, value, headers } of batch) {
     let list = byTopic.get(topic);
@@ -227,10 +229,6 @@ function groupByTopic(batch: readonly Queued[]) {
     list.push({ key, value, headers });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-function messageBytes(key: string | null, value: string): number {
-  return (key === null ? 0 : Buffer.byteLength(key)) + Buffer.byteLength(value);
 }
 
 function noop(): void {}
