@@ -1,0 +1,120 @@
+/**
+ * ClickHouse stopped for 30 s mid-stream: the processor holds its batch
+ * (no commit), retries, resumes, and nothing is lost or duplicated.
+ * Redis stopped mid-stream: events keep being stored; session rows catch up
+ * when Redis returns. Each outage is a TCP proxy this test closes, so the
+ * shared services stay up for everyone else.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnrichedEvent } from '@gosight/schema';
+import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
+import { createClients } from './clients';
+import { readConsumerLag } from './consumer-lag';
+import { createProcessor, type Processor } from './processor';
+import { newSession, realisticSession } from './testing/enriched-builder';
+import { createTestEnv, waitUntil, type TestEnv } from './testing/harness';
+
+const T0 = Date.UTC(2026, 10, 22, 12);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let env: TestEnv;
+let clickhouseProxy: TcpProxy;
+let redisProxy: TcpProxy;
+let processor: Processor;
+let clients: ReturnType<typeof createClients>;
+
+const sessions = (n: number, from: number): EnrichedEvent[] =>
+  Array.from({ length: n }, (_, i) =>
+    realisticSession(newSession('pk_outage'), 20, T0 + (from + i) * 100),
+  ).flat();
+const count = async (sql: string) => Number((await env.query<{ n: string }>(sql))[0]?.n);
+const lagOf = async (group: string) =>
+  (await readConsumerLag(env.admin, group, env.settings.topic)).total;
+const blocked = async (consumer: string) => {
+  const metric = await processor.metrics.blocked.get();
+  return metric.values.find((v) => v.labels.consumer === consumer)?.value ?? 0;
+};
+const sessionTotals = async () => {
+  const rows = await env.query<{ n: string; total: string }>(
+    'SELECT count() AS n, sum(event_count) AS total FROM {db}.sessions FINAL',
+  );
+  return [Number(rows[0]?.n), Number(rows[0]?.total)];
+};
+
+beforeAll(async () => {
+  env = await createTestEnv('outage');
+  const ch = new URL(env.clickhouseUrl);
+  const redis = new URL(env.redisUrl);
+  clickhouseProxy = await startTcpProxy(ch.hostname, Number(ch.port || 8123));
+  redisProxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
+  clients = createClients({
+    CLICKHOUSE_URL: `http://127.0.0.1:${clickhouseProxy.port}`,
+    CLICKHOUSE_USER: 'default',
+    CLICKHOUSE_PASSWORD: '',
+    kafkaBrokers: env.brokers,
+    redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
+  });
+  processor = createProcessor({ settings: env.settings, ...clients, log: () => undefined });
+  await processor.start();
+});
+
+afterAll(async () => {
+  await clickhouseProxy?.open();
+  await redisProxy?.open();
+  await processor?.close();
+  await clients?.close();
+  await clickhouseProxy?.dispose();
+  await redisProxy?.dispose();
+  await env?.cleanup();
+});
+
+describe('outages', () => {
+  it('ClickHouse down for 30 s: pause without commit, resume, nothing lost or duplicated', async () => {
+    await env.produce(sessions(100, 0));
+    expect(
+      await waitUntil(
+        async () => (await count('SELECT count() AS n FROM {db}.events FINAL')) === 2000,
+        60_000,
+      ),
+    ).toBe(true);
+
+    await clickhouseProxy.close();
+    await env.produce(sessions(100, 100));
+    await sleep(30_000);
+    // Held, not committed: the new events are still lag, and nothing reached ClickHouse.
+    expect(await blocked('events')).toBe(1);
+    expect(await lagOf(env.settings.group)).toBe(2000);
+    expect(await count('SELECT count() AS n FROM {db}.events')).toBe(2000);
+
+    await clickhouseProxy.open();
+    expect(await waitUntil(async () => (await lagOf(env.settings.group)) === 0, 60_000)).toBe(true);
+    expect(
+      await waitUntil(async () => (await lagOf(env.settings.sessionsGroup)) === 0, 60_000),
+    ).toBe(true);
+    expect(await blocked('events')).toBe(0);
+    expect(await count('SELECT uniqExact(event_id) AS n FROM {db}.events')).toBe(4000);
+    expect(await count('SELECT count() AS n FROM {db}.events FINAL')).toBe(4000);
+    expect(await sessionTotals()).toEqual([200, 4000]);
+  });
+
+  it('Redis down: events keep being stored, session rows catch up when it returns', async () => {
+    await redisProxy.close();
+    await env.produce(sessions(50, 200));
+    expect(
+      await waitUntil(
+        async () => (await count('SELECT count() AS n FROM {db}.events FINAL')) === 5000,
+        60_000,
+      ),
+    ).toBe(true);
+    await sleep(3000);
+    expect(await lagOf(env.settings.sessionsGroup)).toBe(1000);
+    expect(await blocked('sessions')).toBe(1);
+    expect(await sessionTotals()).toEqual([200, 4000]);
+
+    await redisProxy.open();
+    expect(
+      await waitUntil(async () => (await lagOf(env.settings.sessionsGroup)) === 0, 60_000),
+    ).toBe(true);
+    expect(await sessionTotals()).toEqual([250, 5000]);
+    expect(await count('SELECT count() AS n FROM {db}.events FINAL')).toBe(5000);
+  });
+});
