@@ -98,6 +98,9 @@ await check('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (existsSync(join(root, 'sdk/tsconfig.json'))) {
   await check('typecheck-sdk', npx, ['tsc', '-p', 'sdk/tsconfig.json', '--noEmit']);
 }
+if (existsSync(join(root, 'sdk/e2e/tsconfig.json'))) {
+  await check('typecheck-sdk-e2e', npx, ['tsc', '-p', 'sdk/e2e/tsconfig.json', '--noEmit']);
+}
 if (existsSync(join(root, 'sdk/rollup.config.mjs'))) {
   await check('sdk-build', 'npm', ['run', 'build', '-w', 'sdk']);
   if (existsSync(join(root, 'sdk/scripts/size.mjs'))) {
