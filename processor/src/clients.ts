@@ -1,5 +1,5 @@
 /** Builds the infrastructure clients and processor settings from the parsed configuration. */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ProcessorConfig } from './config';
@@ -37,18 +37,28 @@ export function createClients(
     kafkaBrokers: string[];
     redisUrl: string;
   },
-  clientId = 'gosight-processor',
+  options: { clientId?: string; log?: (line: string) => void } = {},
 ): Clients {
+  const log = options.log ?? ((line: string) => console.error(line));
   const kafka = new Kafka({
-    clientId,
+    clientId: options.clientId ?? 'gosight-processor',
     brokers: config.kafkaBrokers,
     logLevel: logLevel.ERROR,
+    // kafkajs reports a rebalance as an error; for a consumer group it is routine.
+    logCreator: () => (entry) => {
+      const message = entry.log.message;
+      const error = typeof entry.log.error === 'string' ? entry.log.error : '';
+      if (/rebalanc/i.test(`${message} ${error}`)) return;
+      log(`kafkajs: ${message}${error ? `: ${error}` : ''}`);
+    },
   });
   const clickhouse = createClient({
     url: config.CLICKHOUSE_URL,
     username: config.CLICKHOUSE_USER,
     password: config.CLICKHOUSE_PASSWORD,
     request_timeout: 30_000,
+    // Failed inserts are retried and logged by the consumers (retry.ts); the client's own error log would repeat each attempt.
+    log: { level: ClickHouseLogLevel.OFF },
   });
   const redis = new Redis(config.redisUrl, {
     // Fail commands fast while Redis is away; the sessions consumer retries them.

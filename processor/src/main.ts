@@ -29,11 +29,10 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const clients = createClients({
-    ...config,
-    kafkaBrokers: config.KAFKA_BROKERS,
-    redisUrl: config.REDIS_URL,
-  });
+  const clients = createClients(
+    { ...config, kafkaBrokers: config.KAFKA_BROKERS, redisUrl: config.REDIS_URL },
+    { log },
+  );
   const processor = createProcessor({ settings: settingsFromConfig(config), ...clients, log });
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -46,13 +46,16 @@ beforeAll(async () => {
   const redis = new URL(env.redisUrl);
   clickhouseProxy = await startTcpProxy(ch.hostname, Number(ch.port || 8123));
   redisProxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-  clients = createClients({
-    CLICKHOUSE_URL: `http://127.0.0.1:${clickhouseProxy.port}`,
-    CLICKHOUSE_USER: 'default',
-    CLICKHOUSE_PASSWORD: '',
-    kafkaBrokers: env.brokers,
-    redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
-  });
+  clients = createClients(
+    {
+      CLICKHOUSE_URL: `http://127.0.0.1:${clickhouseProxy.port}`,
+      CLICKHOUSE_USER: 'default',
+      CLICKHOUSE_PASSWORD: '',
+      kafkaBrokers: env.brokers,
+      redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
+    },
+    { log: () => undefined },
+  );
   processor = createProcessor({ settings: env.settings, ...clients, log: () => undefined });
   await processor.start();
 });

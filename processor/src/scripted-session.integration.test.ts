@@ -108,13 +108,16 @@ const eventCount = async () =>
 
 beforeAll(async () => {
   env = await createTestEnv('scripted');
-  clients = createClients({
-    CLICKHOUSE_URL: env.clickhouseUrl,
-    CLICKHOUSE_USER: 'default',
-    CLICKHOUSE_PASSWORD: '',
-    kafkaBrokers: env.brokers,
-    redisUrl: env.redisUrl,
-  });
+  clients = createClients(
+    {
+      CLICKHOUSE_URL: env.clickhouseUrl,
+      CLICKHOUSE_USER: 'default',
+      CLICKHOUSE_PASSWORD: '',
+      kafkaBrokers: env.brokers,
+      redisUrl: env.redisUrl,
+    },
+    { log: () => undefined },
+  );
   processor = createProcessor({
     settings: { ...env.settings, sessionIdleMs: 1500 },
     ...clients,
