@@ -6,7 +6,8 @@ export const CAPTURES = ['pageviews', 'clicks', 'scroll', 'errors', 'vitals'];
 /** The SDK's settings, validated once at start. */
 export interface Config {
   _project: string;
-  _endpoint: string;
+  /** The collector's batch URL: data-endpoint (or the script's origin) + /v1/batch. */
+  _batchUrl: string;
   _dnt: boolean;
   _cookieless: boolean;
   _mask: string[];
@@ -23,26 +24,34 @@ const list = (v: string): string[] =>
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
 
+/** Throws an Error naming the attribute unless `ok`. */
+const need: (ok: unknown, attribute: string) => asserts ok = (ok, attribute) => {
+  if (!ok) throw Error('data-' + attribute);
+};
+
 /**
  * Reads data-* attributes; throws an Error naming the bad attribute, so the
  * caller can disable the SDK with one warning. `origin` is the default endpoint.
  */
 export const readConfig = (d: Attributes, origin: string): Config => {
+  // absent is false, present without a value is true
   const flag = (k: string): boolean => {
-    const v = d[k];
-    if (v == null || v == 'false') return false;
-    if (v == '' || v == 'true') return true;
-    throw Error('data-' + k);
+    const v = d[k] ?? 'false';
+    need(/^(true|false)?$/.test(v), k);
+    return v != 'false';
   };
   const project = d.project;
-  if (!project || project.length > 64) throw Error('data-project');
+  need(project && project.length <= 64, 'project');
   const endpoint = (d.endpoint ?? origin).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]/.test(endpoint)) throw Error('data-endpoint');
+  need(/^https?:\/\/[^/]/.test(endpoint), 'endpoint');
   const auto = d.auto == null ? CAPTURES : list(d.auto);
-  if (auto.some((a) => !CAPTURES.includes(a))) throw Error('data-auto');
+  need(
+    auto.every((a) => CAPTURES.includes(a)),
+    'auto',
+  );
   return {
     _project: project,
-    _endpoint: endpoint,
+    _batchUrl: endpoint + '/v1/batch',
     _dnt: flag('respectDnt'),
     _cookieless: flag('cookieless'),
     _mask: DEFAULT_MASK.concat(list(d.maskParams ?? '')),

@@ -22,30 +22,28 @@ export interface RetryQueue {
 /** Creates the queue over a store (localStorage, or memory in cookieless mode). */
 export const createRetryQueue = (st: Store): RetryQueue => {
   const load = (): Queue => st._get<Queue>('gs_q') || [[], 0, 0];
-  const save = (q: Queue) => st._set('gs_q', q);
+  /** Loads the queue, lets `f` change it, stores it. */
+  const update = (f: (q: Queue) => void) => {
+    const q = load();
+    f(q);
+    st._set('gs_q', q);
+  };
   return {
     _load: load,
-    _push(events) {
-      const q = load();
-      const ev = q[0].concat(events);
-      let bytes = JSON.stringify(ev).length;
-      while (ev.length > QUEUE_MAX_EVENTS || bytes > QUEUE_MAX_BYTES) {
-        bytes -= JSON.stringify(ev.shift()).length + 1;
-        q[1]++;
-      }
-      q[0] = ev;
-      save(q);
-    },
-    _ack(ids, dropped) {
-      const q = load();
-      q[0] = q[0].filter((e) => !ids.includes(e.id));
-      q[1] = max(0, q[1] - dropped);
-      save(q);
-    },
-    _retryAt(t) {
-      const q = load();
-      q[2] = t;
-      save(q);
-    },
+    _push: (events) =>
+      update((q) => {
+        const ev = (q[0] = q[0].concat(events));
+        let bytes = JSON.stringify(ev).length;
+        while (ev.length > QUEUE_MAX_EVENTS || bytes > QUEUE_MAX_BYTES) {
+          bytes -= JSON.stringify(ev.shift()).length + 1;
+          q[1]++;
+        }
+      }),
+    _ack: (ids, dropped) =>
+      update((q) => {
+        q[0] = q[0].filter((e) => !ids.includes(e.id));
+        q[1] = max(0, q[1] - dropped);
+      }),
+    _retryAt: (t) => update((q) => (q[2] = t)),
   };
 };

@@ -30,3 +30,23 @@ export const on = <E extends Event>(
   fn: (event: E) => void,
   opts: AddEventListenerOptions | boolean = true,
 ): void => target.addEventListener(type, safe(fn) as EventListener, opts);
+
+/**
+ * Observes performance entries of `type` (buffered ones too), handing each batch to
+ * `cb` guarded; returns a function that hands over the entries not yet delivered,
+ * or nothing where the browser does not support the type.
+ */
+export const observe = (
+  type: string,
+  cb: (list: PerformanceEntry[]) => void,
+  opts?: object,
+): (() => void) | undefined => {
+  try {
+    const po = new PerformanceObserver((l) => safe(cb)(l.getEntries()));
+    po.observe({ type, buffered: true, ...opts });
+    return () => cb(po.takeRecords());
+  } catch {
+    // entry type not supported by this browser (or no PerformanceObserver)
+    return undefined;
+  }
+};

@@ -1,4 +1,4 @@
-import { doc, round, win } from './globals';
+import { cut, doc, round, win } from './globals';
 import type { Config } from './config';
 import type { Ctx, EventType, Nav, PayloadOf } from './context';
 import { captureClicks } from './capture/clicks';
@@ -37,7 +37,7 @@ const clean = (props: Record<string, unknown>) => {
     .forEach((k) => {
       const v = props[k];
       if (k && (v === null || /^(num|boo|str)/.test(typeof v)))
-        out[k.slice(0, 128)] = typeof v == 'string' ? v.slice(0, 1024) : (v as PropValue);
+        out[k.slice(0, 128)] = cut(v, 1024) ?? (v as PropValue);
     });
   return out;
 };
@@ -76,13 +76,13 @@ export const createTracker = (cfg: Config): Api => {
     },
     _href: location.href,
     _ref: doc.referrer,
-    _batchUrl: cfg._endpoint + '/v1/batch',
+    _batchUrl: cfg._batchUrl,
     _mask: mask,
     _leave: [],
     _hide: [],
     _view: [],
   };
-  const run = (hooks: (() => void)[]) => hooks.forEach((f) => safe(f)());
+  const run = <A>(hooks: ((a: A) => void)[], arg?: A) => hooks.forEach((f) => safe(f)(arg!));
   const auto = (name: string, start: (c: Ctx) => void) => {
     if (cfg._auto.includes(name)) safe(start)(c);
   };
@@ -97,7 +97,7 @@ export const createTracker = (cfg: Config): Api => {
     run(c._leave);
     c._ref = c._href;
     c._href = location.href;
-    c._view.forEach((f) => safe(f)(n));
+    run(c._view, n);
   });
   const hide = () => {
     run(c._leave);
@@ -106,7 +106,7 @@ export const createTracker = (cfg: Config): Api => {
   };
   on(doc, 'visibilitychange', () => doc.visibilityState == 'hidden' && hide());
   on(win, 'pagehide', hide);
-  c._view.forEach((f) => safe(f)('load'));
+  run(c._view, 'load');
 
   return {
     track: safe((name: string, props?: Record<string, unknown>) => {

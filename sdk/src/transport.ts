@@ -30,7 +30,7 @@ const bytes = (v: unknown) => new Blob([JSON.stringify(v)]).size;
  * lets the pipeline drop the duplicate.
  */
 export const createTransport = (cfg: Config, st: Store): Transport => {
-  const url = cfg._endpoint + '/v1/batch';
+  const url = cfg._batchUrl;
   const q = createRetryQueue(st);
   const busy: Record<string, 1> = {};
   let buf: WireEvent[] = [];
@@ -38,73 +38,64 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
   let attempt = 0;
   let warned = 0;
 
+  /** Stores the earliest next attempt (it survives a reload) and sends then, whatever else is stored. */
   const wait = (ms: number) => {
-    const at = Date.now() + ms;
-    q._retryAt(at);
+    q._retryAt(Date.now() + ms);
     setTimeout(
-      safe(() => {
-        q._retryAt(0);
-        send();
-      }),
+      safe(() => send(1)),
       ms,
     );
   };
 
-  const done = (events: WireEvent[], dropped: number, status: number) => {
-    const ids = events.map((e) => e.id);
-    ids.forEach((id) => delete busy[id]);
-    if (status > 0 && status < 500 && status != 429) {
-      if (status > 299 && !warned++) log('batch refused', status);
-      attempt = 0;
-      q._ack(ids, dropped);
-      send();
-      return 0;
-    }
-    return 1;
-  };
-
   const post = (events: WireEvent[], dropped: number) => {
-    events.forEach((e) => (busy[e.id] = 1));
+    const ids = events.map((e) => ((busy[e.id] = 1), e.id));
     const body = JSON.stringify({
       project: cfg._project,
       sent_at: Date.now(),
       events,
       meta: { dropped },
     });
-    const retry = (after?: string | null) => {
-      // exponential backoff with full jitter, never sooner than Retry-After
-      const ra = after ? +after * 1000 || Date.parse(after) - Date.now() : 0;
-      const back = min(MAX_BACKOFF_MS, 1000 * 2 ** attempt++) * (0.5 + Math.random() / 2);
-      wait(min(MAX_BACKOFF_MS, max(ra || 0, back)));
+    const done = (status: number, after?: string | null) => {
+      ids.forEach((id) => delete busy[id]);
+      if (status && status < 500 && status != 429) {
+        if (status > 299 && !warned++) log('batch refused', status);
+        attempt = 0;
+        q._ack(ids, dropped);
+        send();
+      } else {
+        // exponential backoff with full jitter, never sooner than Retry-After (seconds or a date)
+        const back = min(MAX_BACKOFF_MS, 1000 * 2 ** attempt++) * (0.5 + Math.random() / 2);
+        wait(
+          min(MAX_BACKOFF_MS, max(+after! * 1000 || Date.parse(after!) - Date.now() || 0, back)),
+        );
+      }
     };
     try {
       fetch(url, { method: 'POST', body, keepalive: true }).then(
-        safe(
-          (r: Response) => done(events, dropped, r.status) && retry(r.headers.get('Retry-After')),
-        ),
-        safe(() => done(events, dropped, 0) && retry()),
+        safe((r: Response) => done(r.status, r.headers.get('Retry-After'))),
+        safe(() => done(0)),
       );
     } catch {
       // no fetch, or it refused synchronously: hand the body to the browser
-      if (done(events, dropped, navigator.sendBeacon(url, body) ? 202 : 0)) retry();
+      done(navigator.sendBeacon(url, body) ? 202 : 0);
     }
   };
 
-  const send = () => {
-    const [all, dropped, retryAt] = q._load();
-    if (Date.now() < retryAt) return;
+  /** Sends the stored events not in flight, in bodies of at most 60 KB; `force` ignores the stored retry time. */
+  const send = (force?: 1) => {
+    const [all, stored, retryAt] = q._load();
+    if (!force && Date.now() < retryAt) return;
+    let dropped = stored;
     let chunk: WireEvent[] = [];
-    let size = 0;
-    let first = 1;
+    let size = 200;
     const out = () => {
-      if (chunk.length) {
-        post(chunk, first ? dropped : 0);
-        first = 0;
+      if (chunk[0]) {
+        post(chunk, dropped);
+        dropped = 0;
       }
       chunk = [];
       size = 200;
     };
-    out();
     all.forEach((e) => {
       if (busy[e.id]) return;
       const n = bytes(e) + 1;
@@ -118,15 +109,13 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
   const flush = () => {
     clearTimeout(timer);
     timer = 0;
-    if (buf.length) q._push(buf);
+    if (buf[0]) q._push(buf);
     buf = [];
     send();
   };
 
   // deliver what earlier pages left behind, honouring a stored Retry-After
-  const left = q._load()[2] - Date.now();
-  if (left > 0) wait(left);
-  else setTimeout(safe(send));
+  wait(q._load()[2] - Date.now());
 
   return {
     _add(e) {

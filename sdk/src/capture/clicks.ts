@@ -1,7 +1,7 @@
 import { doc, max, now, round } from '../globals';
 import type { ClickPayload } from '@gosight/schema/types';
 import type { Ctx } from '../context';
-import { on, safe } from '../safe';
+import { observe, on, safe } from '../safe';
 import { cleanUrl } from '../url';
 import { selectorOf } from './selector';
 
@@ -14,8 +14,6 @@ export const DEAD_MS = 1000;
 /** Elements that promise a reaction when clicked (form fields only take focus, so they are left out). */
 const ACTIONABLE = 'a,button,[role=button],[onclick],summary';
 
-type Pending = [payload: ClickPayload, at: number, ts: number, actionable: boolean];
-
 /**
  * Emits `click` with coordinates, selector, tag, masked text and href; flags rage
  * clicks, and dead clicks (no DOM mutation, navigation or request within 1 s on an
@@ -24,37 +22,31 @@ type Pending = [payload: ClickPayload, at: number, ts: number, actionable: boole
  */
 export const captureClicks = (c: Ctx): void => {
   let recent: [number, number, number][] = [];
-  let pending: Pending[] = [];
+  /** Clicks not yet emitted: each entry emits its click (and decides `dead` if `decided`). */
+  const pending = new Set<(decided?: 1) => void>();
   let active = 0;
   const mark = () => (active = now());
-  const out = (p: Pending, decided?: boolean) => {
-    pending = pending.filter((x) => x != p);
-    if (decided && p[3] && !(active > p[1])) p[0].dead = true;
-    c._emit('click', p[0], p[2]);
-  };
 
-  new MutationObserver(mark).observe(document, {
+  new MutationObserver(mark).observe(doc, {
     subtree: true,
     childList: true,
     attributes: true,
     characterData: true,
   });
-  try {
-    new PerformanceObserver((l) =>
-      l.getEntries().forEach((e) => {
-        if (e.name.indexOf(c._batchUrl)) active = max(active, e.startTime);
-      }),
-    ).observe({ type: 'resource' });
-  } catch {
-    // no resource timing: mutations and navigation still count
-  }
+  observe('resource', (l) =>
+    l.forEach((e) => {
+      if (e.name.indexOf(c._batchUrl)) active = max(active, e.startTime);
+    }),
+  );
   c._view.push(mark);
-  c._leave.push(() => pending.forEach((p) => out(p)));
+  c._leave.push(() => pending.forEach((end) => end()));
 
   on(doc, 'click', (e: MouseEvent) => {
     const el = e.target as Element;
     if (!el.closest || el.closest('[data-gosight-ignore]')) return;
     const t = now();
+    const ts = Date.now();
+    const actionable = el.closest(ACTIONABLE);
     const { clientX: vx, clientY: vy } = e;
     recent = recent.filter(
       (r) => t - r[0] < RAGE_MS && Math.hypot(r[1] - vx, r[2] - vy) <= RAGE_PX,
@@ -64,25 +56,25 @@ export const captureClicks = (c: Ctx): void => {
     const text = el.closest('input,textarea,select,[contenteditable]')
       ? ''
       : (el.textContent || '').slice(0, 500).replace(/\s+/g, ' ').trim().slice(0, 100);
-    const p: Pending = [
-      {
-        x: round(e.pageX),
-        y: round(e.pageY),
-        vx: round(vx),
-        vy: round(vy),
-        selector: selectorOf(el),
-        tag: el.localName.slice(0, 32) || '*',
-        text: text || undefined,
-        href: link ? cleanUrl(link.href, c._mask) : undefined,
-        rage: recent.length >= RAGE_COUNT || undefined,
-      },
-      t,
-      Date.now(),
-      !!el.closest(ACTIONABLE),
-    ];
-    pending.push(p);
+    const p: ClickPayload = {
+      x: round(e.pageX),
+      y: round(e.pageY),
+      vx: round(vx),
+      vy: round(vy),
+      selector: selectorOf(el),
+      tag: el.localName.slice(0, 32) || '*',
+      text: text || undefined,
+      href: link ? cleanUrl(link.href, c._mask) : undefined,
+      rage: recent.length >= RAGE_COUNT || undefined,
+    };
+    const end = (decided?: 1) => {
+      if (!pending.delete(end)) return;
+      if (decided && actionable && !(active > t)) p.dead = true;
+      c._emit('click', p, ts);
+    };
+    pending.add(end);
     setTimeout(
-      safe(() => pending.includes(p) && out(p, true)),
+      safe(() => end(1)),
       DEAD_MS,
     );
   });

@@ -1,4 +1,4 @@
-import { win } from '../globals';
+import { cut, win } from '../globals';
 import type { JsErrorPayload } from '@gosight/schema/types';
 import type { Ctx } from '../context';
 import { on } from '../safe';
@@ -6,31 +6,30 @@ import { cleanUrl } from '../url';
 
 /** Emits `js_error` for uncaught errors and unhandled rejections; identical errors once per page view. */
 export const captureErrors = (c: Ctx): void => {
-  let seen: string[] = [];
-  c._view.push(() => (seen = []));
+  let seen: Record<string, 1> = {};
+  c._view.push(() => (seen = {}));
   const report = (
     kind: JsErrorPayload['kind'],
     message: unknown,
     err: unknown,
-    src = '',
+    src?: string,
     line?: number,
     col?: number,
   ) => {
     const e = err as Partial<Error> | null | undefined;
-    const stack = typeof e?.stack == 'string' ? e.stack.slice(0, 4096) : undefined;
-    const msg = String(message).slice(0, 1024);
-    const key = [kind, msg, src, line, col, stack].join('|');
-    if (seen.includes(key)) return;
-    seen.push(key);
-    c._emit('js_error', {
-      message: msg,
-      error_type: typeof e?.name == 'string' ? e.name.slice(0, 128) : undefined,
-      stack,
+    const p: JsErrorPayload = {
+      message: String(message).slice(0, 1024),
+      error_type: cut(e?.name, 128),
+      stack: cut(e?.stack, 4096),
       source: src ? cleanUrl(src, c._mask) : undefined,
       line,
       col,
       kind,
-    });
+    };
+    // the payload is the identity of an error
+    const key = JSON.stringify(p);
+    if (!seen[key]) c._emit('js_error', p);
+    seen[key] = 1;
   };
   // bubbling phase: resource load errors (img 404) do not reach window and are not JS errors
   on(
@@ -41,6 +40,6 @@ export const captureErrors = (c: Ctx): void => {
   );
   on(win, 'unhandledrejection', (e: PromiseRejectionEvent) => {
     const r = e.reason as Partial<Error> | undefined;
-    report('unhandledrejection', r && typeof r.message == 'string' ? r.message : r, r);
+    report('unhandledrejection', cut(r?.message, 1024) ?? r, r);
   });
 };

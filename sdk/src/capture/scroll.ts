@@ -1,4 +1,4 @@
-import { doc, max, min, now, round } from '../globals';
+import { doc, max, min, now, round, win } from '../globals';
 import type { Ctx } from '../context';
 import { on } from '../safe';
 
@@ -24,7 +24,7 @@ export const captureScroll = (c: Ctx): void => {
   let start = 0;
   const measure = () => (deep = max(deep, depth()));
   on(
-    window,
+    win,
     'scroll',
     () => {
       const t = now();

@@ -1,11 +1,11 @@
 import { doc, max, min, now, perf, win } from '../globals';
 import type { VitalName } from '@gosight/schema/types';
 import type { Ctx } from '../context';
-import { on, safe } from '../safe';
+import { observe, on, safe } from '../safe';
 import { createCls, type LayoutShift } from './cls';
 import { createInp } from './inp';
 
-type Values = Partial<Record<VitalName, number>>;
+type Values = Partial<Record<VitalName, number | undefined>>;
 
 /**
  * Measures LCP, FCP, TTFB, CLS and INP with PerformanceObserver, following
@@ -24,38 +24,30 @@ export const captureVitals = (c: Ctx): void => {
   let hiddenAt = doc.visibilityState == 'hidden' ? 0 : Infinity;
   let cls = createCls();
   let inp = createInp();
-  const takes: (() => void)[] = [];
+  const takes: ((() => void) | undefined)[] = [];
   const navEntry = perf.getEntriesByType('navigation')[0] as
     (PerformanceNavigationTiming & { activationStart?: number }) | undefined;
   const act = navEntry?.activationStart || 0;
   const since = (t: number) => max(t - act, 0);
 
-  const observe = (type: string, cb: (list: PerformanceEntry[]) => void, opts?: object) => {
-    try {
-      const po = new PerformanceObserver((l) => safe(cb)(l.getEntries()));
-      po.observe({ type, buffered: true, ...opts });
-      takes.push(() => cb(po.takeRecords()));
-    } catch {
-      // entry type not supported by this browser: that metric stays unreported
-    }
-  };
+  // an unsupported entry type leaves its metric unreported
+  const watch = (type: string, cb: (list: PerformanceEntry[]) => void, opts?: object) =>
+    takes.push(observe(type, cb, opts));
   const paint = (name: VitalName) => (list: PerformanceEntry[]) =>
     list.forEach((e) => {
       if (e.startTime < hiddenAt && (name == 'LCP' || e.name == 'first-contentful-paint'))
         v[name] = since(e.startTime);
     });
 
-  if (navEntry && navEntry.responseStart > 0 && navEntry.responseStart < now())
-    v.TTFB = since(navEntry.responseStart);
-  observe('paint', paint('FCP'));
-  observe('largest-contentful-paint', paint('LCP'));
-  observe('layout-shift', (l) => (v.CLS = cls(l as unknown as LayoutShift[])));
-  const onEvents = (l: PerformanceEntry[]) => {
-    const x = inp(l);
-    if (x != null) v.INP = x;
-  };
-  observe('event', onEvents, { durationThreshold: 0 });
-  observe('first-input', onEvents);
+  const ttfb = navEntry?.responseStart || 0;
+  if (ttfb > 0 && ttfb < now()) v.TTFB = since(ttfb);
+  watch('paint', paint('FCP'));
+  watch('largest-contentful-paint', paint('LCP'));
+  watch('layout-shift', (l) => (v.CLS = cls(l as unknown as LayoutShift[])));
+  // undefined until there is an interaction; unset values are not reported
+  const onEvents = (l: PerformanceEntry[]) => (v.INP = inp(l));
+  watch('event', onEvents, { durationThreshold: 0 });
+  watch('first-input', onEvents);
 
   on(win, 'pageshow', (e: PageTransitionEvent) => {
     if (!e.persisted) return;
@@ -70,7 +62,7 @@ export const captureVitals = (c: Ctx): void => {
   });
 
   c._hide.push(() => {
-    takes.forEach((f) => f());
+    takes.forEach((f) => f?.());
     hiddenAt = min(hiddenAt, now());
     if (v.FCP != null) v.CLS ??= 0;
     (Object.keys(v) as VitalName[]).forEach((name) => {
