@@ -37,6 +37,25 @@ const minify = () =>
     format: { comments: false },
   });
 
+// `let` is `const` without the reassignment check, which the type checker has
+// already made; the shorter keyword saves ~2 bytes per declaration. Rewrites the
+// declarations found in the parsed minified code (never text in strings).
+const constToLet = () => ({
+  name: 'const-to-let',
+  renderChunk(code) {
+    const at = [];
+    const walk = (node) => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node.type != 'string') return;
+      if (node.type == 'VariableDeclaration' && node.kind == 'const') at.push(node.start);
+      for (const k in node) if (node[k] && typeof node[k] == 'object') walk(node[k]);
+    };
+    walk(this.parse(code));
+    for (const i of at.sort((a, b) => b - a)) code = code.slice(0, i) + 'let' + code.slice(i + 5);
+    return { code, map: null };
+  },
+});
+
 const moduleMap = () => ({
   name: 'module-map',
   generateBundle(_options, bundle) {
@@ -57,12 +76,21 @@ const moduleMap = () => ({
 export default [
   {
     input: 'src/index.ts',
-    output: { file: 'dist/gosight.js', format: 'iife', plugins: [moduleMap(), minify()] },
+    output: {
+      file: 'dist/gosight.js',
+      format: 'iife',
+      plugins: [moduleMap(), minify(), constToLet()],
+    },
     plugins: [ts(false)],
   },
   {
     input: 'src/esm.ts',
-    output: { dir: 'dist', entryFileNames: 'gosight.esm.js', format: 'es', plugins: [minify()] },
+    output: {
+      dir: 'dist',
+      entryFileNames: 'gosight.esm.js',
+      format: 'es',
+      plugins: [minify(), constToLet()],
+    },
     plugins: [ts(true)],
   },
 ];

@@ -48,6 +48,11 @@ for (const r of rows.sort((a, b) => b.min - a.min))
 console.log(
   `dist/gosight.js: ${iife.length} B minified, ${total} B gzip -9 (goal ${GOAL}, guard ${GUARD})`,
 );
+console.log(
+  total > GOAL
+    ? `goal: ${total - GOAL} B to go to reach ${GOAL} B`
+    : `goal: reached, ${GOAL - total} B under ${GOAL} B`,
+);
 console.log(`dist/gosight.esm.js: ${esm.length} B minified, ${gz(esm)} B gzip -9`);
 if (total > GUARD) {
   console.error(`FAIL: ${total} B gzip is above the ${GUARD} B guard`);

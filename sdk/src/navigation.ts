@@ -11,13 +11,14 @@ export const watchNavigation = (c: Ctx, go: (nav: Nav) => void): void => {
   const check = (nav: Nav) => {
     if (location.href != c._href || nav == 'bfcache') go(nav);
   };
-  (['pushState', 'replaceState'] as const).forEach((m) => {
+  (['push', 'replace'] as const).forEach((nav) => {
+    const m = `${nav}State` as const;
     // called with the host's own `this` below, so binding is not needed
     // eslint-disable-next-line @typescript-eslint/unbound-method
     const orig = history[m];
     history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
       const r = orig.apply(this, args);
-      safe(check)(m == 'pushState' ? 'push' : 'replace');
+      safe(check)(nav);
       return r;
     };
   });

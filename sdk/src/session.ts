@@ -19,11 +19,10 @@ export const createIds = (st: Store): Ids => {
     _anon: anon,
     _session() {
       const now = Date.now();
-      let s = st._get<[string, number]>('gs_s');
-      if (!s || !(now - s[1] < SESSION_IDLE_MS)) s = [uuid(), now];
-      s[1] = now;
-      st._set('gs_s', s);
-      return s[0];
+      const s = st._get<[string, number]>('gs_s');
+      const id = s && now - s[1] < SESSION_IDLE_MS ? s[0] : uuid();
+      st._set('gs_s', [id, now]);
+      return id;
     },
   };
 };

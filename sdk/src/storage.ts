@@ -1,13 +1,16 @@
+import { safe } from './safe';
+
 /** A tiny JSON key-value store: localStorage, or memory only (cookieless mode). */
 export interface Store {
-  _get<T>(key: string): T | undefined;
+  /** The stored value; 0 or undefined when absent or unreadable. */
+  _get<T>(key: string): T | 0 | undefined;
   _set(key: string, value: unknown): void;
 }
 
 /**
  * Creates a store; `memory` keeps everything in this page only. Uses Web Storage's
  * named properties (localStorage[key]), which read and write like getItem/setItem.
- * Storage faults (quota, disabled, blocked) are swallowed.
+ * Storage faults (quota, disabled, blocked, malformed JSON) are swallowed.
  */
 export const createStore = (memory: boolean): Store => {
   let s: Record<string, string | undefined> = {};
@@ -17,19 +20,10 @@ export const createStore = (memory: boolean): Store => {
     // storage blocked (sandboxed frame): stay in memory
   }
   return {
-    _get<T>(key: string) {
-      try {
-        return JSON.parse(s[key]!) as T;
-      } catch {
-        return undefined;
-      }
-    },
-    _set(key, value) {
-      try {
-        s[key] = JSON.stringify(value);
-      } catch {
-        // quota exceeded
-      }
-    },
+    // an absent key parses as 0
+    _get: safe((key: string) => JSON.parse(s[key] || '0') as never),
+    _set: safe((key: string, value: unknown) => {
+      s[key] = JSON.stringify(value);
+    }),
   };
 };

@@ -20,13 +20,11 @@ export const cleanUrl = (href: string, deny: string[]): string => {
   return href.slice(0, 2048);
 };
 
-/** Reads the utm_* parameters of a URL. */
+/** Reads the utm_* parameters of a URL (the first non-empty value of each). */
 export const utm = (href: string): Record<string, string> => {
   const out: Record<string, string> = {};
-  const q = new URL(href).searchParams;
-  ['source', 'medium', 'campaign', 'term', 'content'].forEach((k) => {
-    const v = q.get('utm_' + k);
-    if (v) out['utm_' + k] = v.slice(0, 256);
+  new URL(href).searchParams.forEach((v, k) => {
+    if (v && /^utm_(source|medium|campaign|term|content)$/.test(k)) out[k] ??= v.slice(0, 256);
   });
   return out;
 };

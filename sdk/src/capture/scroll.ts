@@ -5,11 +5,9 @@ import { on } from '../safe';
 /** Scroll measurements are taken at most this often. */
 export const SCROLL_THROTTLE_MS = 200;
 
-/** How far down the page the bottom of the viewport is, in whole percent. */
-const depth = () => {
-  const h = doc.documentElement.scrollHeight;
-  return h > innerHeight ? min(100, round(((scrollY + innerHeight) / h) * 100)) : 100;
-};
+/** How far down the page the bottom of the viewport is, in whole percent (100 when it all fits). */
+const depth = () =>
+  min(100, round(((scrollY + innerHeight) / doc.documentElement.scrollHeight) * 100));
 
 /**
  * Tracks the maximum scroll depth of each page view (throttled) and, when the

@@ -9,23 +9,23 @@ export const selectorOf = (el: Element): string => {
   const parts: string[] = [];
   for (let e: Element | null = el; e && parts.length < 6; e = e.parentElement) {
     const tag = e.localName;
-    if (e.id) {
-      parts.unshift('#' + CSS.escape(e.id));
-      break;
-    }
     const a = STABLE_ATTRS.find((n) => e.hasAttribute(n));
-    if (a) {
-      parts.unshift(tag + '[' + a + '="' + CSS.escape(e.getAttribute(a)!) + '"]');
-      break;
-    }
-    if (tag == 'body' || tag == 'html') {
-      parts.unshift(tag);
+    // a step that is stable on its own ends the selector
+    const stop = e.id
+      ? '#' + CSS.escape(e.id)
+      : a
+        ? tag + '[' + a + '="' + CSS.escape(e.getAttribute(a)!) + '"]'
+        : tag == 'body' || tag == 'html'
+          ? tag
+          : '';
+    if (stop) {
+      parts.unshift(stop);
       break;
     }
     const same = [...(e.parentElement?.children || [])].filter((s) => s.localName == tag);
     parts.unshift(same[1] ? tag + ':nth-of-type(' + (same.indexOf(e) + 1) + ')' : tag);
   }
   let s = parts.join('>');
-  while (s.length > 512 && parts.length > 1) s = (parts.shift(), parts.join('>'));
+  while (s.length > 512 && parts[1]) s = (parts.shift(), parts.join('>'));
   return s.slice(0, 512) || el.localName || '*';
 };
