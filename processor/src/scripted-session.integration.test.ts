@@ -119,7 +119,7 @@ beforeAll(async () => {
     { log: () => undefined },
   );
   processor = createProcessor({
-    settings: { ...env.settings, sessionIdleMs: 1500 },
+    settings: { ...env.settings, sessionIdleMs: 1500, metricsPort: 0 },
     ...clients,
     log: () => undefined,
   });
@@ -245,5 +245,23 @@ describe('a scripted session', () => {
     await sleep(3000);
     expect(await sessionRow(a.sessionId)).toMatchObject({ is_live: false, event_count: 8 });
     expect(await eventCount()).toBe(9);
+  });
+
+  it('reports rows, latency, batch size, lag and live sessions on /metrics, and health on /healthz', async () => {
+    const base = `http://127.0.0.1:${processor.metricsPort}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true });
+    const text = await (await fetch(`${base}/metrics`)).text();
+    // 10 + 2 + 2 produced: copies are inserted too (events FINAL hides them).
+    expect(text).toMatch(/^gosight_processor_rows_inserted_total\{table="events"\} 14$/m);
+    expect(text).toMatch(/^gosight_processor_insert_seconds_count\{table="events"\} [1-9]/m);
+    expect(text).toMatch(/^gosight_processor_batch_messages_count\{consumer="events"\} [1-9]/m);
+    expect(text).toMatch(
+      new RegExp(`^gosight_processor_consumer_lag\\{group="${env.settings.group}",.*\\} 0$`, 'm'),
+    );
+    expect(text).toMatch(/^gosight_processor_sessions_finalised_total 2$/m);
+    expect(text).toMatch(/^gosight_processor_sessions_live 0$/m);
+    expect(text).toMatch(/^gosight_processor_session_late_events_total 2$/m);
   });
 });
