@@ -1,5 +1,5 @@
 import { cut, doc, round, win } from './globals';
-import type { Config } from './config';
+import { CAPTURES, type Config } from './config';
 import type { Ctx, EventType, Nav, PayloadOf } from './context';
 import { captureClicks } from './capture/clicks';
 import { captureErrors } from './capture/errors';
@@ -83,15 +83,10 @@ export const createTracker = (cfg: Config): Api => {
     _view: [],
   };
   const run = <A>(hooks: ((a: A) => void)[], arg?: A) => hooks.forEach((f) => safe(f)(arg!));
-  const auto = (name: string, start: (c: Ctx) => void) => {
-    if (cfg._auto.includes(name)) safe(start)(c);
-  };
-
-  auto('pageviews', capturePageViews);
-  auto('clicks', captureClicks);
-  auto('scroll', captureScroll);
-  auto('errors', captureErrors);
-  auto('vitals', captureVitals);
+  // in the order of CAPTURES
+  [capturePageViews, captureClicks, captureScroll, captureErrors, captureVitals].forEach(
+    (start, i) => cfg._auto.includes(CAPTURES[i]!) && safe(start)(c),
+  );
 
   watchNavigation(c, (n: Nav) => {
     run(c._leave);

@@ -55,14 +55,14 @@ export const captureClicks = (c: Ctx): void => {
     const link = el.closest<HTMLAnchorElement>('a[href]');
     const text = el.closest('input,textarea,select,[contenteditable]')
       ? ''
-      : (el.textContent || '').slice(0, 500).replace(/\s+/g, ' ').trim().slice(0, 100);
+      : el.textContent.slice(0, 500).replace(/\s+/g, ' ').trim().slice(0, 100);
     const p: ClickPayload = {
       x: round(e.pageX),
       y: round(e.pageY),
       vx: round(vx),
       vy: round(vy),
       selector: selectorOf(el),
-      tag: el.localName.slice(0, 32) || '*',
+      tag: el.localName.slice(0, 32),
       text: text || undefined,
       href: link ? cleanUrl(link.href, c._mask) : undefined,
       rage: recent.length >= RAGE_COUNT || undefined,

@@ -27,5 +27,6 @@ export const selectorOf = (el: Element): string => {
   }
   let s = parts.join('>');
   while (s.length > 512 && parts[1]) s = (parts.shift(), parts.join('>'));
-  return s.slice(0, 512) || el.localName || '*';
+  // never empty: every element has a local name
+  return s.slice(0, 512);
 };

@@ -43,15 +43,14 @@ export const captureVitals = (c: Ctx): void => {
   if (ttfb > 0 && ttfb < now()) v.TTFB = since(ttfb);
   watch('paint', paint('FCP'));
   watch('largest-contentful-paint', paint('LCP'));
-  watch('layout-shift', (l) => (v.CLS = cls(l as unknown as LayoutShift[])));
-  // undefined until there is an interaction; unset values are not reported
-  const onEvents = (l: PerformanceEntry[]) => (v.INP = inp(l));
-  watch('event', onEvents, { durationThreshold: 0 });
-  watch('first-input', onEvents);
+  // CLS and INP take entries as they come and are read when the page is hidden
+  watch('layout-shift', (l) => cls(l as unknown as LayoutShift[]));
+  watch('event', (l) => inp(l), { durationThreshold: 0 });
+  watch('first-input', (l) => inp(l));
 
   on(win, 'pageshow', (e: PageTransitionEvent) => {
     if (!e.persisted) return;
-    v = { TTFB: 0, CLS: 0 };
+    v = { TTFB: 0 };
     sent = {};
     hiddenAt = Infinity;
     cls = createCls();
@@ -64,10 +63,12 @@ export const captureVitals = (c: Ctx): void => {
   c._hide.push(() => {
     takes.forEach((f) => f?.());
     hiddenAt = min(hiddenAt, now());
-    if (v.FCP != null) v.CLS ??= 0;
+    // INP is undefined until there is an interaction; CLS counts once FCP happened
+    v.INP = inp([]);
+    if (v.FCP != null) v.CLS = cls([]);
     (Object.keys(v) as VitalName[]).forEach((name) => {
       const value = v[name];
-      if (value == null || value === sent[name] || (name == 'CLS' && v.FCP == null)) return;
+      if (value == null || value === sent[name]) return;
       sent[name] = value;
       c._emit('web_vitals', { name, value });
     });
