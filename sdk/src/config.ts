@@ -1,7 +1,7 @@
 import { DEFAULT_MASK } from './url';
 
 /** Captures that data-auto can switch on; all are on when it is absent. */
-export const CAPTURES = ['pageviews', 'clicks', 'scroll', 'errors', 'vitals'];
+export const CAPTURES = 'pageviews,clicks,scroll,errors,vitals'.split(',');
 
 /** The SDK's settings, validated once at start. */
 export interface Config {
@@ -54,7 +54,7 @@ export const readConfig = (d: Attributes, origin: string): Config => {
     _batchUrl: endpoint + '/v1/batch',
     _dnt: flag('respectDnt'),
     _cookieless: flag('cookieless'),
-    _mask: DEFAULT_MASK.concat(list(d.maskParams ?? '')),
+    _mask: list(DEFAULT_MASK + ',' + (d.maskParams ?? '')),
     _auto: auto,
     _debug: flag('debug'),
   };

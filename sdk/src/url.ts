@@ -1,5 +1,5 @@
-/** Query parameters always stripped from URLs (more can be added with data-mask-params). */
-export const DEFAULT_MASK = ['token', 'password', 'email', 'key', 'secret'];
+/** Query parameters always stripped from URLs (more can be added with data-mask-params), comma-separated. */
+export const DEFAULT_MASK = 'token,password,email,key,secret';
 
 /** Strips deny-listed query parameters (case-insensitive) and cuts to the wire limit of 2048. */
 export const cleanUrl = (href: string, deny: string[]): string => {
