@@ -39,6 +39,10 @@ describe('parseEnv', () => {
     }
   });
 
+  it("accepts another service's variable (one shared environment)", () => {
+    expect(parse({ GOSIGHT_PROJECTS: '[]' }).CLICKHOUSE_DATABASE).toBe('gosight');
+  });
+
   it('ignores unrelated variables and treats empty as unset', () => {
     expect(parse({ PATH: '/bin', CLICKHOUSE_USER: '' }).CLICKHOUSE_USER).toBe('default');
   });

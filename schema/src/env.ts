@@ -3,6 +3,7 @@
  * service's config module calls `parseEnv`; nothing else reads process.env.
  */
 import type { z } from 'zod';
+import { KNOWN_GOSIGHT_VARIABLES } from './known-variables';
 
 /** Thrown when the environment does not describe a runnable service; the message names each variable. */
 export class ConfigError extends Error {
@@ -20,8 +21,9 @@ const OUR_PREFIX = 'GOSIGHT_';
 
 /**
  * Parses `env` with `schema` (an object keyed by variable name) into a frozen
- * object. Invalid values, and variables with our prefix that no schema knows
- * (a typo would otherwise be silently ignored), throw a ConfigError.
+ * object. Invalid values, and variables with our prefix that no gosight
+ * service knows (a typo would otherwise be silently ignored), throw a
+ * ConfigError.
  */
 export function parseEnv<S extends z.ZodObject>(
   schema: S,
@@ -29,7 +31,8 @@ export function parseEnv<S extends z.ZodObject>(
   options: { service: string; alsoKnown?: readonly string[] },
 ): Readonly<z.output<S>> {
   const known = new Set([...Object.keys(schema.shape), ...(options.alsoKnown ?? [])]);
-  const unknown = Object.keys(env).filter((k) => k.startsWith(OUR_PREFIX) && !known.has(k));
+  const anyService = new Set([...known, ...KNOWN_GOSIGHT_VARIABLES]);
+  const unknown = Object.keys(env).filter((k) => k.startsWith(OUR_PREFIX) && !anyService.has(k));
   const result = schema.safeParse(pickKnown(env, known));
   const lines: string[] = [];
   const variables: string[] = [];
@@ -44,7 +47,7 @@ export function parseEnv<S extends z.ZodObject>(
   }
   for (const name of unknown) {
     variables.push(name);
-    lines.push(`  ${name}: unknown variable for ${options.service}${suggest(name, known)}`);
+    lines.push(`  ${name}: no gosight service reads this variable${suggest(name, anyService)}`);
   }
   if (lines.length > 0 || !result.success) {
     throw new ConfigError(

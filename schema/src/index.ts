@@ -5,6 +5,7 @@ export * from './validate';
 export * from './describe-issue';
 export * from './url-path';
 export * from './env';
+export * from './known-variables';
 export * from './config-shapes';
 export * from './migration-files';
 export * from './migrate';
