@@ -195,8 +195,13 @@ async function main(): Promise<void> {
       `  events table alone: ${EVENTS} rows ${((eventsDone - first) / 1000).toFixed(1)} s after the first insert = ${Math.round(EVENTS / ((eventsDone - first) / 1000))} rows/s`,
     );
     say(`  sessions: ${sessions} rows, counters sum ${counted} (expected ${EVENTS})`);
-    for (const [table, n] of inserts)
-      say(`  inserts into ${table}: ${n} (${(n / seconds).toFixed(2)}/s)`);
+    const insertSeconds = await scrape(port, 'sum');
+    for (const [table, n] of inserts) {
+      const spent = insertSeconds.get(table) ?? 0;
+      say(
+        `  inserts into ${table}: ${n} (${(n / seconds).toFixed(2)}/s), ${spent.toFixed(1)} s waiting for ClickHouse`,
+      );
+    }
     say(`  processor max RSS: ${maxRss.toFixed(0)} MB`);
 
     // Steady state: a live trickle; inserts per second per table.
