@@ -27,6 +27,12 @@ export interface MigrateOptions {
   /** Keep events, sessions and quarantine rows this many days; undefined = keep forever. */
   retentionDays?: number | undefined;
   log?: (line: string) => void;
+  /**
+   * Cluster mode: run every DDL statement `ON CLUSTER <name>` and use the
+   * Replicated* variant of each MergeTree engine (deploy/README.md, "ClickHouse
+   * cluster mode"). Undefined = one server.
+   */
+  onCluster?: string | undefined;
 }
 
 export interface MigrateResult {
@@ -40,13 +46,18 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export async function runMigrations(options: MigrateOptions): Promise<MigrateResult> {
   const { client, database = 'gosight', dir = MIGRATIONS_DIR, log = () => {} } = options;
   if (!IDENTIFIER.test(database)) throw new Error(`migrations: invalid database name ${database}`);
+  const { onCluster } = options;
+  if (onCluster !== undefined && !IDENTIFIER.test(onCluster)) {
+    throw new Error(`migrations: invalid cluster name ${onCluster}`);
+  }
+  const ddl = (sql: string) => (onCluster === undefined ? sql : forCluster(sql, onCluster));
   const files = await readMigrationFiles(dir);
 
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  await client.command({ query: ddl(`CREATE DATABASE IF NOT EXISTS ${database}`) });
   await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
+    query: ddl(`CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
       version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC')
-    ) ENGINE = MergeTree ORDER BY version`,
+    ) ENGINE = MergeTree ORDER BY version`),
   });
   const applied = await readApplied(client, database);
   verifyUnchanged(files, applied);
@@ -59,7 +70,7 @@ export async function runMigrations(options: MigrateOptions): Promise<MigrateRes
     }
     const started = Date.now();
     for (const statement of file.statements) {
-      await client.command({ query: statement.replaceAll('{{db}}', database) });
+      await client.command({ query: ddl(statement.replaceAll('{{db}}', database)) });
     }
     await client.insert({
       table: `${database}.schema_migrations`,
@@ -73,6 +84,27 @@ export async function runMigrations(options: MigrateOptions): Promise<MigrateRes
   }
   await applyRetention(client, database, options.retentionDays, log);
   return result;
+}
+
+const CREATE_HEAD =
+  /^(\s*(?:--[^\n]*\n\s*)*CREATE\s+(?:DATABASE|TABLE|MATERIALIZED\s+VIEW|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?[A-Za-z0-9_.{}]+)/i;
+const MERGE_TREE_ENGINE =
+  /(\bENGINE\s*=\s*)((?:Replacing|Aggregating|Summing|Collapsing|VersionedCollapsing)?MergeTree)\b/g;
+
+/**
+ * Rewrites one CREATE statement for a cluster: `ON CLUSTER <cluster>` after the
+ * object name, and `ReplicatedXMergeTree` for `XMergeTree` (the server's
+ * default_replica_path / default_replica_name fill in the ZooKeeper path and
+ * replica). Other statements pass through unchanged.
+ */
+export function forCluster(statement: string, cluster: string): string {
+  const head = CREATE_HEAD.exec(statement);
+  if (!head?.[1]) return statement;
+  const named = `${head[1]} ON CLUSTER ${cluster}${statement.slice(head[1].length)}`;
+  return named.replace(
+    MERGE_TREE_ENGINE,
+    (_m, prefix: string, engine: string) => `${prefix}Replicated${engine}`,
+  );
 }
 
 interface AppliedRow {
