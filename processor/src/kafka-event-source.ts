@@ -23,7 +23,7 @@ export interface KafkaEventSourceOptions {
 /** Creates a kafkajs consumer-group subscription; partitions are handled concurrently. */
 export function createKafkaEventSource(options: KafkaEventSourceOptions): EventSource {
   const log = options.log ?? (() => {});
-  const maxBytesPerPartition = options.maxBytesPerPartition ?? 4 * 1024 * 1024;
+  const maxBytesPerPartition = options.maxBytesPerPartition ?? 2 * 1024 * 1024;
   const consumer: Consumer = options.kafka.consumer({
     groupId: options.groupId,
     maxBytesPerPartition,
