@@ -21,13 +21,23 @@ const counts = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 const started = Date.now();
 
-function run(command, args, env = {}) {
+function run(command, args, env = {}, onLine) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: root,
-      stdio: 'inherit',
+      stdio: onLine ? ['ignore', 'pipe', 'inherit'] : 'inherit',
       env: { ...process.env, ...env },
     });
+    if (onLine) {
+      let pending = '';
+      child.stdout.on('data', (chunk) => {
+        process.stdout.write(chunk);
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+    }
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
     child.on('error', () => resolve(127));
   });
@@ -110,19 +120,23 @@ if (existsSync(join(root, 'sdk/rollup.config.mjs'))) {
 
 // Bring the real services up once for every suite below.
 const stackEnv = {};
-let startedStack = false;
+const startedServices = [];
 const needStack = ['integration', 'browser'].some(wanted);
 if (
   needStack &&
   (!process.env.KAFKA_BROKERS || !process.env.REDIS_URL || !process.env.CLICKHOUSE_URL)
 ) {
   console.log('\n=== stack: bringing up the local Kafka, Redis and ClickHouse engine');
-  const code = await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'up']);
+  // The CLI prints `<service>  started …` for what it started and `running`/`reusing`
+  // for what was already there; only what this run started is stopped afterwards.
+  const code = await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'up'], {}, (line) => {
+    const started = /^(kafka|redis|clickhouse)\s+started /.exec(line);
+    if (started) startedServices.push(started[1]);
+  });
   if (code !== 0) {
     counts.failed += 1;
     failures.push('stack (local services did not come up)');
   } else {
-    startedStack = true;
     Object.assign(stackEnv, {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -175,8 +189,8 @@ for (const config of playwrightConfigs) {
   );
 }
 
-if (startedStack && !process.env.GOSIGHT_KEEP_STACK) {
-  await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'down']);
+if (startedServices.length > 0 && !process.env.GOSIGHT_KEEP_STACK) {
+  await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'down', ...startedServices]);
 }
 
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
