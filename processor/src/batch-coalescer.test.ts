@@ -49,4 +49,17 @@ describe('batch coalescer', () => {
     expect(flushed).toEqual([[0, 1], [2]]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
   });
+
+  it('heartbeats every delivery while a long flush runs', async () => {
+    let beats = 0;
+    const slow = { ...delivery(0, 1), heartbeat: () => Promise.resolve(void (beats += 1)) };
+    const handle = createBatchCoalescer({
+      maxRows: 1,
+      maxWaitMs: 1000,
+      heartbeatMs: 20,
+      flush: () => new Promise((resolve) => setTimeout(resolve, 130)),
+    });
+    await handle(slow);
+    expect(beats).toBeGreaterThanOrEqual(4);
+  });
 });

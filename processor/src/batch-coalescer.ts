@@ -14,6 +14,8 @@ export interface CoalescerOptions {
   /** Quiet time after the last join before flushing a group that is not full. */
   lingerMs?: number;
   flush: (deliveries: Delivery[]) => Promise<void>;
+  /** Heartbeat interval while a flush runs (default 3 s). */
+  heartbeatMs?: number;
 }
 
 interface Pending {
@@ -27,15 +29,23 @@ interface Pending {
 /** Returns a delivery handler that coalesces concurrent deliveries before flushing them together. */
 export function createBatchCoalescer(options: CoalescerOptions): DeliveryHandler {
   const linger = Math.min(options.lingerMs ?? 15, options.maxWaitMs);
+  const heartbeatMs = options.heartbeatMs ?? 3000;
   let pending: Pending | undefined;
 
   const flushNow = (group: Pending) => {
     if (pending === group) pending = undefined;
     clearTimeout(group.timer);
-    options.flush(group.deliveries).then(
-      () => group.settle.forEach((s) => s.resolve()),
-      (error: unknown) => group.settle.forEach((s) => s.reject(error)),
-    );
+    // Heartbeats during a long flush (a slow insert), so the group keeps us.
+    const beat = setInterval(() => {
+      for (const d of group.deliveries) d.heartbeat().catch(() => undefined);
+    }, heartbeatMs);
+    options
+      .flush(group.deliveries)
+      .finally(() => clearInterval(beat))
+      .then(
+        () => group.settle.forEach((s) => s.resolve()),
+        (error: unknown) => group.settle.forEach((s) => s.reject(error)),
+      );
   };
 
   return (delivery) =>
