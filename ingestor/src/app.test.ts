@@ -210,6 +210,17 @@ describe('POST /v1/batch', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(errorOf(limited.body).code).toBe('RATE_LIMITED');
     expect((await send('198.51.100.7')).statusCode).toBe(202);
+    // A cross-origin page can only honour Retry-After if the header is exposed to it.
+    const fromPage = await app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      remoteAddress: '203.0.113.9',
+      headers: { 'content-type': 'text/plain', origin: TEST_ORIGIN },
+      payload: JSON.stringify(batchOf(undefined, 'pk_limited')),
+    });
+    expect(fromPage.statusCode).toBe(429);
+    expect(fromPage.headers['access-control-allow-origin']).toBe(TEST_ORIGIN);
+    expect(String(fromPage.headers['access-control-expose-headers'])).toContain('Retry-After');
   });
 
   it('answers 503 with Retry-After when the bus buffer is full, and readyz says not ready', async () => {

@@ -32,7 +32,12 @@ export function registerCors(app: FastifyInstance, path: string, projects: Proje
 }
 
 function allowOrigin(reply: FastifyReply, origin: string): void {
-  reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+  // Retry-After is not a CORS-safelisted response header: without exposing it,
+  // a cross-origin SDK could not read it on 429/503 and would retry blind.
+  reply
+    .header('access-control-allow-origin', origin)
+    .header('access-control-expose-headers', 'Retry-After')
+    .header('vary', 'Origin');
 }
 
 /** Removes the CORS grant again (the POST's own project refused the origin). */
