@@ -8,3 +8,9 @@ export type { SessionStore, SessionState, ApplyOutcome } from './session-store';
 export { readConsumerLag } from './consumer-lag';
 export type { GroupLag, PartitionLag } from './consumer-lag';
 export { ProcessorError, ERROR_CODES } from './errors';
+export type { DlqProducer, DlqEntry } from './dlq-producer';
+export {
+  createMemorySessionStore,
+  type MemorySessionStore,
+  type MemorySessionStoreOptions,
+} from './memory-session-store';

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createBatchCoalescer } from './batch-coalescer';
 import { readConsumerLag } from './consumer-lag';
-import { createDlqProducer } from './dlq-producer';
+import { createDlqProducer, type DlqProducer } from './dlq-producer';
 import type { EventSource } from './event-source';
 import { createEventsFlush } from './events-consumer';
 import { startOpsServer, type OpsServer } from './http-server';
@@ -39,15 +39,23 @@ export interface ProcessorSettings {
   metricsHost: string;
 }
 
-/** What the processor runs on; the caller creates (and closes) the clients. */
+/**
+ * What the processor runs on; the caller creates (and closes) the clients.
+ * Without `kafka`, `createEventSource` and `dlq` are required; without
+ * `redis`, `sessionStore` is (the single-machine mode, standalone/).
+ */
 export interface ProcessorDeps {
   settings: ProcessorSettings;
-  kafka: Kafka;
+  kafka?: Kafka;
   clickhouse: ClickHouseClient;
-  redis: Redis;
+  redis?: Redis;
   log: (line: string) => void;
   /** The bus port; defaults to a kafkajs consumer group on `settings.topic`. */
   createEventSource?: (groupId: string) => EventSource;
+  /** The session store port; defaults to Redis on `redis`. */
+  sessionStore?: SessionStore;
+  /** Where quarantined inputs go; defaults to `settings.dlqTopic` on `kafka`. */
+  dlq?: DlqProducer;
 }
 
 export interface Processor {
@@ -66,24 +74,29 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const { settings, log } = deps;
   const metrics = createMetrics();
   const warehouse = createWarehouse(deps.clickhouse, settings.database);
-  const store: SessionStore = createRedisSessionStore({
-    redis: deps.redis,
-    prefix: settings.redisPrefix,
-    stateTtlSeconds: Math.ceil((settings.sessionIdleMs * 2) / 1000) + 3600,
-    tombstoneTtlSeconds: 7 * 24 * 3600,
-  });
+  const { kafka, redis } = deps;
+  const store: SessionStore =
+    deps.sessionStore ??
+    createRedisSessionStore({
+      redis: required(redis, 'redis or sessionStore'),
+      prefix: settings.redisPrefix,
+      stateTtlSeconds: Math.ceil((settings.sessionIdleMs * 2) / 1000) + 3600,
+      tombstoneTtlSeconds: 7 * 24 * 3600,
+    });
   const source =
     deps.createEventSource ??
     ((groupId: string) =>
       createKafkaEventSource({
-        kafka: deps.kafka,
+        kafka: required(kafka, 'kafka or createEventSource'),
         topic: settings.topic,
         groupId,
         sessionTimeoutMs: settings.kafkaSessionTimeoutMs,
         log,
       }));
-  const producer: Producer = deps.kafka.producer({ allowAutoTopicCreation: true });
-  const admin: Admin = deps.kafka.admin();
+  const producer: Producer | undefined = deps.dlq
+    ? undefined
+    : required(kafka, 'kafka or dlq').producer({ allowAutoTopicCreation: true });
+  const admin: Admin | undefined = kafka?.admin();
   const eventsSource = source(settings.group);
   const sessionsSource = source(settings.sessionsGroup);
   let sweeper: Sweeper | undefined;
@@ -99,8 +112,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     });
 
   async function refreshGauges() {
-    for (const group of [settings.group, settings.sessionsGroup]) {
-      const lag = await readConsumerLag(admin, group, settings.topic);
+    // Without Kafka (single-machine bus) there is no consumer lag to read here.
+    for (const group of admin ? [settings.group, settings.sessionsGroup] : []) {
+      const lag = await readConsumerLag(admin as Admin, group, settings.topic);
       for (const p of lag.partitions) {
         metrics.consumerLag.set(
           { group, topic: settings.topic, partition: String(p.partition) },
@@ -117,7 +131,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       return server?.port ?? null;
     },
     async start() {
-      await Promise.all([producer.connect(), admin.connect()]);
+      await Promise.all([producer?.connect(), admin?.connect()]);
       if (settings.metricsPort !== null) {
         server = await startOpsServer({
           host: settings.metricsHost,
@@ -131,7 +145,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
           }),
         });
       }
-      const dlq = createDlqProducer(producer, settings.dlqTopic);
+      const dlq = deps.dlq ?? createDlqProducer(required(producer, 'dlq'), settings.dlqTopic);
       await eventsSource.start(coalesce(createEventsFlush({ warehouse, dlq, metrics, log })));
       await sessionsSource.start(coalesce(createSessionsFlush({ store, warehouse, metrics, log })));
       sweeper = createSessionSweeper({
@@ -156,11 +170,16 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       closing ??= (async () => {
         await Promise.all([eventsSource.close(), sessionsSource.close()]);
         await sweeper?.close();
-        await Promise.all([producer.disconnect(), admin.disconnect()]);
+        await Promise.all([producer?.disconnect(), admin?.disconnect()]);
         await server?.close();
         log('processor: stopped');
       })();
       return closing;
     },
   };
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`createProcessor: ${what} is required`);
+  return value;
 }
