@@ -16,7 +16,7 @@ import {
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'not a valid Kafka topic name');
 const groupName = z.string().min(1).max(255);
 
-const processorEnv = z.object({
+export const processorEnv = z.object({
   ...kafkaEnv,
   ...redisEnv,
   ...clickhouseEnv,

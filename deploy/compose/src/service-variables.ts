@@ -3,16 +3,10 @@
  * own zod config schemas, and what the deployment docs say about them. Used
  * by the env-docs test.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { clickhouseEnv, kafkaEnv, redisEnv, retentionEnv } from '@gosight/schema';
+import { clickhouseEnv, retentionEnv } from '@gosight/schema';
 import { ingestorEnv } from '../../../ingestor/src/config';
-import * as processorConfig from '../../../processor/src/config';
+import { processorEnv } from '../../../processor/src/config';
 import { initEnv } from './init-config';
-
-const PROCESSOR_CONFIG = fileURLToPath(
-  new URL('../../../processor/src/config.ts', import.meta.url),
-);
 
 /** Variables compose itself reads (image tags, ports, secrets, replicas), not any service. */
 export const COMPOSE_ONLY_VARIABLES: readonly string[] = [
@@ -42,32 +36,11 @@ export const COMPOSE_ONLY_VARIABLES: readonly string[] = [
   'GRAFANA_IMAGE_TAG',
 ];
 
-/**
- * The processor's schema keys: from the exported `processorEnv` once
- * processor/src/config.ts exports it; until then from the schema's source
- * (its own keys plus the shared shapes it spreads).
- */
-export function processorVariables(): { keys: string[]; fromExport: boolean } {
-  const exported = (processorConfig as Record<string, unknown>).processorEnv as
-    { shape?: Record<string, unknown> } | undefined;
-  if (exported?.shape) return { keys: Object.keys(exported.shape), fromExport: true };
-  const source = readFileSync(PROCESSOR_CONFIG, 'utf8');
-  const body = /const processorEnv = z\.object\(\{([\s\S]*?)\n\}\);/.exec(source)?.[1] ?? '';
-  const shared: Record<string, object> = { kafkaEnv, redisEnv, clickhouseEnv, retentionEnv };
-  const keys = [
-    ...[...body.matchAll(/^\s+\.\.\.(\w+),/gm)].flatMap((m) =>
-      Object.keys(shared[m[1] ?? ''] ?? {}),
-    ),
-    ...[...body.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1] ?? ''),
-  ];
-  return { keys, fromExport: false };
-}
-
 /** Every service and the variables its config schema reads. */
 export function serviceVariables(): Record<string, string[]> {
   return {
     ingestor: Object.keys(ingestorEnv.shape),
-    processor: processorVariables().keys,
+    processor: Object.keys(processorEnv.shape),
     migrate: Object.keys({ ...clickhouseEnv, ...retentionEnv }),
     init: Object.keys(initEnv.shape),
   };
