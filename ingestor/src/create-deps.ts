@@ -8,6 +8,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { AppDeps } from './app';
 import type { IngestorConfig } from './config';
 import { noGeoLookup, openGeoLookup } from './geo-lookup';
+import type { EventProducer } from './event-producer';
 import { createKafkaProducer } from './kafka-producer';
 import { createProjectRegistry } from './projects';
 import { createUserAgentParser } from './user-agent';
@@ -18,13 +19,18 @@ export interface IngestorDeps {
   close(): Promise<void>;
 }
 
-/** Creates producer, GeoIP reader, UA parser, projects and (with REDIS_URL) the rate-limit Redis. */
+/**
+ * Creates producer, GeoIP reader, UA parser, projects and (with REDIS_URL) the
+ * rate-limit Redis. `options.producer` replaces the Kafka producer (the
+ * single-machine bus, standalone/); `close()` then closes it too.
+ */
 export async function createIngestorDeps(
   config: IngestorConfig,
   logger: Logger,
+  options: { producer?: EventProducer } = {},
 ): Promise<IngestorDeps> {
-  if (!config.KAFKA_BROKERS) {
-    // The in-process bus of the single-machine mode is a later issue.
+  if (!config.KAFKA_BROKERS && !options.producer) {
+    // Without Kafka, the caller brings the bus (the single-machine mode: standalone/).
     throw new ConfigError('ingestor: KAFKA_BROKERS must be set (host:port[,host:port])', [
       'KAFKA_BROKERS',
     ]);
@@ -35,15 +41,17 @@ export async function createIngestorDeps(
   } else {
     logger.warn('GEOIP_DB is not set: country, region and city stay empty');
   }
-  const producer = createKafkaProducer({
-    brokers: config.KAFKA_BROKERS,
-    maxBufferedMessages: config.GOSIGHT_BUFFER_MAX_EVENTS,
-    maxBufferedBytes: config.GOSIGHT_BUFFER_MAX_BYTES,
-    batchSize: config.GOSIGHT_PRODUCE_BATCH_SIZE,
-    lingerMs: config.GOSIGHT_PRODUCE_LINGER_MS,
-    ackTimeoutMs: config.GOSIGHT_PRODUCE_TIMEOUT_MS,
-    log: logger,
-  });
+  const producer =
+    options.producer ??
+    createKafkaProducer({
+      brokers: config.KAFKA_BROKERS ?? [],
+      maxBufferedMessages: config.GOSIGHT_BUFFER_MAX_EVENTS,
+      maxBufferedBytes: config.GOSIGHT_BUFFER_MAX_BYTES,
+      batchSize: config.GOSIGHT_PRODUCE_BATCH_SIZE,
+      lingerMs: config.GOSIGHT_PRODUCE_LINGER_MS,
+      ackTimeoutMs: config.GOSIGHT_PRODUCE_TIMEOUT_MS,
+      log: logger,
+    });
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;

@@ -13,6 +13,11 @@ export { kafkaService } from './kafka/kafka-service';
 export { redisService } from './redis/redis-service';
 export { runKafkaTool } from './kafka/run-kafka-tool';
 export { LOCAL_SERVICES } from './services';
+export {
+  createClickHouseHttpServer,
+  type ClickHouseHttpServer,
+  type ClickHouseHttpServerOptions,
+} from './clickhouse/http-server';
 
 /** Options for {@link ensureLocalStack}. */
 export interface EnsureLocalStackOptions {
