@@ -4,10 +4,11 @@
  * pipeline, produce, and answer 202 only once the bus acknowledged.
  */
 import rateLimit from '@fastify/rate-limit';
-import { checkWireBatch, type BatchAccepted } from '@gosight/schema';
+import type { BatchAccepted } from '@gosight/schema';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { BatchContext } from './batch-context';
+import { checkEnvelope } from './check-envelope';
 import { quarantineMessage, rawEventMessage } from './bus-messages';
 import { sharedFieldsJson } from './enriched-json';
 import { unmapIp, storedIp, type IpMode } from './client-ip';
@@ -89,7 +90,7 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         },
       },
       preValidation: async (request, reply) => {
-        const checked = checkWireBatch(request.body);
+        const checked = checkEnvelope(request.body);
         if (!checked.ok)
           throw new IngestError('BATCH_INVALID', checked.reason, checked.problem.path);
         const project = projects.get(checked.value.project);
@@ -169,11 +170,9 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
       if (outgoing.length > 0) metrics.produceSeconds.observe((performance.now() - started) / 1000);
 
       const project = batch.project.key;
-      if (raw.length > 0)
-        metrics.events.inc({ outcome: 'accepted', reason: '', project }, raw.length);
-      for (const rule of quarantineRules)
-        metrics.events.inc({ outcome: 'quarantined', reason: rule, project });
-      if (dropped > 0) metrics.events.inc({ outcome: 'dropped', reason: 'bot', project }, dropped);
+      if (raw.length > 0) metrics.countEvents('accepted', '', project, raw.length);
+      for (const rule of quarantineRules) metrics.countEvents('quarantined', rule, project);
+      if (dropped > 0) metrics.countEvents('dropped', 'bot', project, dropped);
       const body: BatchAccepted = { accepted: raw.length, quarantined: dlq.length };
       return reply.code(202).send(body);
     },
