@@ -61,10 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
   const metrics = createMetrics(() => deps.producer.bufferedMessages());
 
   app.addHook('onResponse', async (request, reply) => {
-    metrics.requests.inc({
-      route: request.routeOptions.url ?? 'unmatched',
-      status: reply.statusCode,
-    });
+    metrics.countRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);
   });
 
   app.setErrorHandler(async (error, request, reply) => {
@@ -76,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
     const events = (request.body as { events?: unknown } | undefined)?.events;
     if (request.routeOptions.url === BATCH_PATH && Array.isArray(events)) {
       const project = request.gosightBatch?.project.key ?? 'unknown';
-      metrics.events.inc({ outcome: 'rejected', reason: ingestError.code, project }, events.length);
+      metrics.countEvents('rejected', ingestError.code, project, events.length);
     }
     return reply.code(ingestError.status).send(errorBody(ingestError));
   });

@@ -13,6 +13,25 @@ export interface IngestMetrics {
   readonly requests: Counter<'route' | 'status'>;
   readonly events: Counter<'outcome' | 'reason' | 'project'>;
   readonly produceSeconds: Histogram;
+  /** `requests.inc({route, status})` through a cached child (no label hashing per request). */
+  countRequest(route: string, status: number): void;
+  /** `events.inc({outcome, reason, project}, count)` through a cached child. */
+  countEvents(outcome: EventOutcome, reason: string, project: string, count?: number): void;
+}
+
+/** Most label combinations cached per counter; past that, children are looked up each time. */
+const MAX_CACHED_CHILDREN = 10_000;
+
+function childCache<L extends string>(counter: Counter<L>) {
+  const children = new Map<string, Counter.Internal>();
+  return (key: string, labels: Record<L, string | number>): Counter.Internal => {
+    let child = children.get(key);
+    if (!child) {
+      child = counter.labels(labels);
+      if (children.size < MAX_CACHED_CHILDREN) children.set(key, child);
+    }
+    return child;
+  };
 }
 
 /** Creates the metrics; `bufferDepth` is read on each scrape. */
@@ -45,5 +64,20 @@ export function createMetrics(bufferDepth: () => number): IngestMetrics {
       this.set(bufferDepth());
     },
   });
-  return { registry, requests, events, produceSeconds };
+  const requestChild = childCache(requests);
+  const eventChild = childCache(events);
+  return {
+    registry,
+    requests,
+    events,
+    produceSeconds,
+    countRequest(route, status) {
+      requestChild(`${route}\u0000${status}`, { route, status }).inc();
+    },
+    countEvents(outcome, reason, project, count = 1) {
+      eventChild(`${outcome}\u0000${reason}\u0000${project}`, { outcome, reason, project }).inc(
+        count,
+      );
+    },
+  };
 }
