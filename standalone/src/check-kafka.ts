@@ -2,10 +2,14 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { StartError } from './errors';
 
-/** Resolves once a broker of `brokers` answered a metadata request; rejects with KAFKA_UNREACHABLE after `timeoutMs`. */
+/**
+ * Resolves once a broker of `brokers` answered and `topics` exist (created with
+ * 3 partitions when missing); rejects with KAFKA_UNREACHABLE after `timeoutMs`.
+ */
 export async function checkKafkaReachable(
   brokers: readonly string[],
   timeoutMs: number,
+  topics: readonly string[] = [],
 ): Promise<void> {
   const kafka = new Kafka({
     clientId: 'gosight-start-check',
@@ -21,7 +25,14 @@ export async function checkKafkaReachable(
     while (Date.now() < deadline) {
       try {
         await admin.connect();
-        await admin.fetchTopicMetadata({ topics: [] });
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t));
+        if (missing.length > 0) {
+          await admin.createTopics({
+            topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
+            waitForLeaders: true,
+          });
+        }
         return;
       } catch (error) {
         last = error;

@@ -93,7 +93,12 @@ async function start(
     'the demo shop and ingest',
     'PORT',
   );
-  if (brokers) await checkKafkaReachable(brokers, config.kafkaConnectTimeoutMs);
+  if (brokers) {
+    await checkKafkaReachable(brokers, config.kafkaConnectTimeoutMs, [
+      processorConfig.GOSIGHT_TOPIC_RAW,
+      processorConfig.GOSIGHT_TOPIC_DLQ,
+    ]);
+  }
   ensureSdkBuilt(ingestorConfig.GOSIGHT_SDK_FILE, config.repoRoot, log);
   mkdirSync(config.dataDir, { recursive: true });
 
