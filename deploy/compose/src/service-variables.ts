@@ -6,6 +6,7 @@
 import { clickhouseEnv, retentionEnv } from '@gosight/schema';
 import { ingestorEnv } from '../../../ingestor/src/config';
 import { processorEnv } from '../../../processor/src/config';
+import { standaloneEnv } from '../../../standalone/src/config';
 import { initEnv } from './init-config';
 
 /** Variables compose itself reads (image tags, ports, secrets, replicas), not any service. */
@@ -36,7 +37,12 @@ export const COMPOSE_ONLY_VARIABLES: readonly string[] = [
   'GRAFANA_IMAGE_TAG',
 ];
 
-/** Every service and the variables its config schema reads. */
+/** The variables only `npm start` (the single-machine process) reads: not part of a deployment. */
+export function standaloneVariables(): string[] {
+  return Object.keys(standaloneEnv.shape);
+}
+
+/** Every deployed service and the variables its config schema reads. */
 export function serviceVariables(): Record<string, string[]> {
   return {
     ingestor: Object.keys(ingestorEnv.shape),
