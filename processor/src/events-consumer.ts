@@ -8,7 +8,7 @@ import type { QuarantineRecord } from '@gosight/schema';
 import { dedupToken } from './dedup-token';
 import type { DlqEntry, DlqProducer } from './dlq-producer';
 import type { Delivery } from './event-source';
-import { toEventRow, type EventRow } from './event-row';
+import { EVENT_COLUMNS, eventRowLine } from './event-row-line';
 import { createIngestPipeline } from './ingest-pipeline';
 import type { Metrics } from './metrics';
 import { retryWhileActive } from './retry';
@@ -30,29 +30,28 @@ export function createEventsFlush(deps: EventsConsumerDeps) {
 
   async function insert(
     table: WarehouseTable,
-    rows: object[],
-    token: string,
+    rows: { count: number; run: (w: Warehouse) => Promise<void> },
     deliveries: readonly Delivery[],
   ) {
-    if (rows.length === 0) return;
+    if (rows.count === 0) return;
     await retryWhileActive(
       async () => {
         const end = metrics.insertSeconds.startTimer({ table });
-        await deps.warehouse.insert(table, rows, token);
+        await rows.run(deps.warehouse);
         end();
       },
       {
         deliveries,
-        what: `insert ${rows.length} rows into ${table}`,
+        what: `insert ${rows.count} rows into ${table}`,
         log,
         onBlocked: (b) => metrics.blocked.set({ consumer: 'events' }, b ? 1 : 0),
       },
     );
-    metrics.rowsInserted.inc({ table }, rows.length);
+    metrics.rowsInserted.inc({ table }, rows.count);
   }
 
   return async function flushEvents(deliveries: Delivery[]): Promise<void> {
-    const rows: EventRow[] = [];
+    const lines: string[] = [];
     const dlq: DlqEntry[] = [];
     let messages = 0;
     for (const delivery of deliveries) {
@@ -60,7 +59,7 @@ export function createEventsFlush(deps: EventsConsumerDeps) {
         messages += 1;
         const result = ingest(message);
         if (result.kind === 'ok') {
-          rows.push(toEventRow(result.value));
+          lines.push(eventRowLine(result.value));
         } else if (result.kind === 'drop') {
           metrics.dropped.inc({ step: result.step });
         } else {
@@ -74,12 +73,16 @@ export function createEventsFlush(deps: EventsConsumerDeps) {
     }
     metrics.batchSize.observe({ consumer: 'events' }, messages);
     const token = dedupToken('events', deliveries);
-    await insert('events', rows, token, deliveries);
+    await insert(
+      'events',
+      { count: lines.length, run: (w) => w.insertLines('events', EVENT_COLUMNS, lines, token) },
+      deliveries,
+    );
     if (dlq.length > 0) {
+      const records = dlq.map(({ record }) => record);
       await insert(
         'events_quarantine',
-        dlq.map(({ record }) => record),
-        token,
+        { count: records.length, run: (w) => w.insert('events_quarantine', records, token) },
         deliveries,
       );
       await retryWhileActive(() => deps.dlq.send(dlq), {

@@ -2,6 +2,8 @@
  * The warehouse port: @clickhouse/client against CLICKHOUSE_URL (the real
  * server, or the ClickHouse engine served locally — one code path).
  */
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { warehouseError } from './errors';
 
@@ -9,6 +11,16 @@ import { warehouseError } from './errors';
 export interface Warehouse {
   /** `dedupToken` makes a retry of the same rows a no-op (insert_deduplication_token). */
   insert(table: WarehouseTable, rows: readonly object[], dedupToken: string): Promise<void>;
+  /**
+   * Inserts rows already written as JSONCompactEachRow lines (values in `columns`
+   * order, no newline), as one INSERT; same dedup promise as `insert`.
+   */
+  insertLines(
+    table: WarehouseTable,
+    columns: readonly string[],
+    lines: readonly string[],
+    dedupToken: string,
+  ): Promise<void>;
   /** Runs a query and returns its rows. */
   query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   readonly database: string;
@@ -18,6 +30,11 @@ export type WarehouseTable = 'events' | 'sessions' | 'events_quarantine';
 
 /** Creates the warehouse on an existing client; the caller owns (and closes) the client. */
 export function createWarehouse(client: ClickHouseClient, database: string): Warehouse {
+  const settings = (dedupToken: string) => ({
+    insert_deduplicate: 1 as const,
+    insert_deduplication_token: dedupToken,
+    async_insert: 0 as const,
+  });
   return {
     database,
     async insert(table, rows, dedupToken) {
@@ -27,12 +44,25 @@ export function createWarehouse(client: ClickHouseClient, database: string): War
           table: `${database}.${table}`,
           values: rows as object[],
           format: 'JSONEachRow',
-          clickhouse_settings: {
-            insert_deduplicate: 1,
-            insert_deduplication_token: dedupToken,
-            async_insert: 0,
-          },
+          clickhouse_settings: settings(dedupToken),
         });
+      } catch (error) {
+        throw warehouseError(`insert into ${table}`, error);
+      }
+    },
+    async insertLines(table, columns, lines, dedupToken) {
+      if (lines.length === 0) return;
+      // One body in one buffer: no per-row objects, no per-row encoding in the client.
+      const body = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+      try {
+        // exec, not insert: the client only takes JSON formats as objects (object-mode streams).
+        const result = await client.exec({
+          query: `INSERT INTO ${database}.${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`,
+          values: Readable.from([body]),
+          clickhouse_settings: settings(dedupToken),
+        });
+        result.stream.resume();
+        await finished(result.stream);
       } catch (error) {
         throw warehouseError(`insert into ${table}`, error);
       }
