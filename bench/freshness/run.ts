@@ -24,8 +24,8 @@ import { startVisibilityPoller } from './visibility-poller';
 
 const PINNED_MARK = 'GOSIGHT_BENCH_FRESHNESS_PINNED';
 
-// Re-execute under `taskset -c 1`; the outer process only waits (Ctrl-C reaches both,
-// and the inner one cleans up before it exits).
+// Re-execute under `taskset -c 1`; the outer process only waits and forwards signals;
+// the inner one cleans up before it exits.
 if (process.env[PINNED_MARK] !== '1') {
   const self = fileURLToPath(import.meta.url);
   const inner = spawn(
@@ -34,9 +34,8 @@ if (process.env[PINNED_MARK] !== '1') {
     { stdio: 'inherit', env: { ...process.env, [PINNED_MARK]: '1' } },
   );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (signal === 'SIGTERM') inner.kill('SIGTERM');
-    });
+    // Forwarded (a terminal's Ctrl-C reaches the inner process too; it cleans up once).
+    process.on(signal, () => inner.kill(signal));
   }
   inner.once('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));
 } else {
