@@ -73,8 +73,22 @@ function onlyKnown(o: Obj, known: ReadonlySet<string>): boolean {
   return true;
 }
 
-/** Copies the present keys of `o` in the schema's order (zod's output order). */
-function pick(o: Obj, order: readonly string[]): Obj {
+/**
+ * The payload with its keys in the schema's order (zod's output order): `o`
+ * itself when they already are (the usual case: the ingestor wrote it from a
+ * zod output), else a copy. `o` has only known keys (checked before).
+ */
+function inSchemaOrder(o: Obj, order: readonly string[]): Obj {
+  let at = 0;
+  let ordered = true;
+  for (const key in o) {
+    while (at < order.length && order[at] !== key) at += 1;
+    if (at === order.length) {
+      ordered = false;
+      break;
+    }
+  }
+  if (ordered) return o;
   const out: Obj = {};
   for (const key of order) if (o[key] !== undefined) out[key] = o[key];
   return out;
@@ -129,7 +143,7 @@ function payloadOf(type: unknown, p: unknown): Obj | undefined {
       if (!onlyKnown(p, KNOWN.page_view)) return undefined;
       if (p.nav !== undefined && !(typeof p.nav === 'string' && NAV.has(p.nav))) return undefined;
       for (const k of PAGE_VIEW) if (k !== 'nav' && !optStr(p[k], LIMITS.maxUtm)) return undefined;
-      return pick(p, PAGE_VIEW);
+      return inSchemaOrder(p, PAGE_VIEW);
     case 'click':
       if (!onlyKnown(p, KNOWN.click)) return undefined;
       if (!int(p.x, -C, C) || !int(p.y, -C, C) || !int(p.vx, -C, C) || !int(p.vy, -C, C))
@@ -139,15 +153,15 @@ function payloadOf(type: unknown, p: unknown): Obj | undefined {
       if (!optStr(p.text, LIMITS.maxElementText) || !optStr(p.href, LIMITS.maxUrl))
         return undefined;
       if (!optBool(p.rage) || !optBool(p.dead)) return undefined;
-      return pick(p, CLICK);
+      return inSchemaOrder(p, CLICK);
     case 'scroll':
       if (!onlyKnown(p, KNOWN.scroll) || !int(p.depth, 0, 100)) return undefined;
-      return pick(p, SCROLL);
+      return inSchemaOrder(p, SCROLL);
     case 'page_leave':
       if (!onlyKnown(p, KNOWN.page_leave)) return undefined;
       if (!int(p.time_on_page_ms, 0, LIMITS.maxTimeOnPageMs) || !int(p.max_scroll, 0, 100))
         return undefined;
-      return pick(p, PAGE_LEAVE);
+      return inSchemaOrder(p, PAGE_LEAVE);
     case 'js_error':
       if (!onlyKnown(p, KNOWN.js_error)) return undefined;
       if (!str(p.message, LIMITS.maxErrorMessage) || !optStr(p.error_type, LIMITS.maxErrorType))
@@ -158,7 +172,7 @@ function payloadOf(type: unknown, p: unknown): Obj | undefined {
         return undefined;
       if (p.kind !== undefined && !(typeof p.kind === 'string' && ERROR_KIND.has(p.kind)))
         return undefined;
-      return pick(p, JS_ERROR);
+      return inSchemaOrder(p, JS_ERROR);
     case 'web_vitals': {
       if (!onlyKnown(p, KNOWN.web_vitals)) return undefined;
       const name = p.name;
@@ -167,12 +181,12 @@ function payloadOf(type: unknown, p: unknown): Obj | undefined {
       if (!num(p.value, range.min, range.max)) return undefined;
       if (p.rating !== undefined && !(typeof p.rating === 'string' && RATING.has(p.rating)))
         return undefined;
-      return pick(p, VITALS);
+      return inSchemaOrder(p, VITALS);
     }
     case 'custom':
       if (!onlyKnown(p, KNOWN.custom) || !str(p.name, LIMITS.maxCustomName, 1)) return undefined;
       if (!customProps(p.props)) return undefined;
-      return pick(p, CUSTOM);
+      return inSchemaOrder(p, CUSTOM);
     default:
       return undefined;
   }
@@ -180,7 +194,10 @@ function payloadOf(type: unknown, p: unknown): Obj | undefined {
 
 /**
  * The enriched event when `input` is certainly valid (zod would return an
- * equal value), undefined when zod must decide. Never throws.
+ * equal value), undefined when zod must decide. Never throws. On success the
+ * input itself is returned (its payload replaced by a reordered copy when
+ * needed), so the caller must own it — the decode step's fresh JSON.parse
+ * output does.
  */
 export function fastEnrichedEvent(input: unknown): EnrichedEvent | undefined {
   if (!isObj(input) || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
@@ -206,5 +223,6 @@ export function fastEnrichedEvent(input: unknown): EnrichedEvent | undefined {
   if (typeof e.is_bot !== 'boolean') return undefined;
   const payload = payloadOf(e.type, e.payload);
   if (payload === undefined) return undefined;
-  return { ...e, payload } as unknown as EnrichedEvent;
+  if (payload !== e.payload) e.payload = payload;
+  return e as unknown as EnrichedEvent;
 }
