@@ -1,7 +1,8 @@
 /**
  * The processor: two consumer groups on the raw topic — `events` (decode,
  * validate, insert into events / quarantine, commit) and `sessions` (fold
- * into the session store, upsert sessions, commit) — a sweeper that
+ * into the session store, upsert sessions, commit) — a third on the DLQ
+ * topic that stores what the ingestor quarantined, a sweeper that
  * finalises idle sessions, and the /metrics + /healthz port.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -10,6 +11,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createBatchCoalescer } from './batch-coalescer';
 import { readConsumerLag } from './consumer-lag';
 import { createDlqProducer, type DlqProducer } from './dlq-producer';
+import { createDlqRecorderFlush } from './dlq-recorder';
 import type { EventSource } from './event-source';
 import { createEventsFlush } from './events-consumer';
 import { startOpsServer, type OpsServer } from './http-server';
@@ -50,8 +52,8 @@ export interface ProcessorDeps {
   clickhouse: ClickHouseClient;
   redis?: Redis;
   log: (line: string) => void;
-  /** The bus port; defaults to a kafkajs consumer group on `settings.topic`. */
-  createEventSource?: (groupId: string) => EventSource;
+  /** The bus port; defaults to a kafkajs consumer group on `topic` (default `settings.topic`). */
+  createEventSource?: (groupId: string, topic?: string) => EventSource;
   /** The session store port; defaults to Redis on `redis`. */
   sessionStore?: SessionStore;
   /** Where quarantined inputs go; defaults to `settings.dlqTopic` on `kafka`. */
@@ -85,10 +87,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     });
   const source =
     deps.createEventSource ??
-    ((groupId: string) =>
+    ((groupId: string, topic?: string) =>
       createKafkaEventSource({
         kafka: required(kafka, 'kafka or createEventSource'),
-        topic: settings.topic,
+        topic: topic ?? settings.topic,
         groupId,
         sessionTimeoutMs: settings.kafkaSessionTimeoutMs,
         log,
@@ -99,6 +101,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const admin: Admin | undefined = kafka?.admin();
   const eventsSource = source(settings.group);
   const sessionsSource = source(settings.sessionsGroup);
+  // The ingestor's quarantined events reach ClickHouse through this group (dlq-recorder.ts).
+  const dlqSource = source(`${settings.group}-dlq`, settings.dlqTopic);
   let sweeper: Sweeper | undefined;
   let server: OpsServer | undefined;
   let started = false;
@@ -148,6 +152,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       const dlq = deps.dlq ?? createDlqProducer(required(producer, 'dlq'), settings.dlqTopic);
       await eventsSource.start(coalesce(createEventsFlush({ warehouse, dlq, metrics, log })));
       await sessionsSource.start(coalesce(createSessionsFlush({ store, warehouse, metrics, log })));
+      await dlqSource.start(coalesce(createDlqRecorderFlush({ warehouse, metrics, log })));
       sweeper = createSessionSweeper({
         store,
         warehouse,
@@ -168,7 +173,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     },
     close() {
       closing ??= (async () => {
-        await Promise.all([eventsSource.close(), sessionsSource.close()]);
+        await Promise.all([eventsSource.close(), sessionsSource.close(), dlqSource.close()]);
         await sweeper?.close();
         await Promise.all([producer?.disconnect(), admin?.disconnect()]);
         await server?.close();

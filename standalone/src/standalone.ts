@@ -161,7 +161,7 @@ async function start(
   } else {
     const openedBus = await openInProcessBus({
       dir: join(config.dataDir, 'bus'),
-      consumedTopics: [settings.topic],
+      consumedTopics: [settings.topic, settings.dlqTopic],
       maxBufferedMessages: ingestorConfig.GOSIGHT_BUFFER_MAX_EVENTS,
       log,
     });
@@ -182,8 +182,8 @@ async function start(
       log,
       sessionStore: openedCheckpoint.store,
       dlq: openedBus.dlq(settings.dlqTopic),
-      createEventSource: (group) =>
-        openedBus.source(settings.topic, group, { durable: group !== settings.sessionsGroup }),
+      createEventSource: (group, topic = settings.topic) =>
+        openedBus.source(topic, group, { durable: group !== settings.sessionsGroup }),
     });
     ingestorDeps = await createIngestorDeps(ingestorConfig, logger, {
       producer: openedBus.producer,

@@ -121,7 +121,9 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
       await clickhouse
         .command({ query: `DROP DATABASE IF EXISTS ${settings.database}` })
         .catch(() => undefined);
-      await admin.deleteGroups([settings.group, settings.sessionsGroup]).catch(() => undefined);
+      await admin
+        .deleteGroups([settings.group, settings.sessionsGroup, `${settings.group}-dlq`])
+        .catch(() => undefined);
       await admin
         .deleteTopics({ topics: [settings.topic, settings.dlqTopic] })
         .catch(() => undefined);
