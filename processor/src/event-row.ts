@@ -1,12 +1,14 @@
 /**
  * Maps an enriched event onto the columns of `events`
- * (schema/migrations/0001_events.sql). DateTime64 columns take epoch-ms
- * numbers: with JSONEachRow the ClickHouse engine reads an integer as ticks of
- * the column's precision (ms for DateTime64(3)), the cheapest exact form.
+ * (schema/migrations/0001_events.sql). The insert itself is written as
+ * JSONCompactEachRow lines by event-row-line.ts (a test holds the two equal);
+ * this object form is the reference. DateTime64 columns take epoch-ms
+ * numbers: the ClickHouse engine reads an integer as ticks of the column's
+ * precision (ms for DateTime64(3)), the cheapest exact form.
  */
 import type { EnrichedEvent } from '@gosight/schema';
 
-/** One row of `events` as sent with JSONEachRow. */
+/** One row of `events`, by column name. */
 export interface EventRow {
   event_id: string;
   project_id: string;
