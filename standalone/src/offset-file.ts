@@ -3,7 +3,8 @@
  * file written atomically (temp file, fsync, rename), so a crash leaves the
  * old or the new offsets, never a torn file.
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileDurably } from './write-file-durably';
 
 /** topic → group → next offset to read. */
 export type Offsets = Record<string, Record<string, number>>;
@@ -24,15 +25,7 @@ export function createOffsetWriter(path: string): (offsets: Offsets) => Promise<
   return (offsets) => {
     const text = JSON.stringify(offsets);
     chain = chain.then(async () => {
-      const temp = `${path}.tmp`;
-      const handle = await open(temp, 'w');
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, path);
+      await writeFileDurably(path, text);
     });
     return chain;
   };

@@ -6,7 +6,8 @@
  * the group replays from the snapshot's offset; the store counts each event
  * id once, so the replay adds only what the snapshot had not seen.
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileDurably } from './write-file-durably';
 import { join } from 'node:path';
 import { createMemorySessionStore, type MemorySessionStore } from '@gosight/processor';
 import type { InProcessBus } from './in-process-bus';
@@ -58,15 +59,7 @@ export async function openSessionCheckpoint(options: {
       // events are then recognised as seen), never behind it.
       const offset = options.bus.committed(options.topic, options.group);
       const text = JSON.stringify({ offset, store: store.snapshot() } satisfies SnapshotFile);
-      const temp = `${path}.tmp`;
-      const handle = await open(temp, 'w');
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, path);
+      await writeFileDurably(path, text);
       await options.bus.persistOffset(options.topic, options.group, offset);
     });
     return chain;
