@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { debianChromium } from '../test/debian-chromium';
 
 // Browser tests of the SDK in Debian's Chromium; the test page and the collector
 // are node:http servers started by the tests themselves (e2e/servers.ts).
@@ -9,18 +10,6 @@ export default defineConfig({
   reporter: 'list',
   use: {
     headless: true,
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--headless=new',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: debianChromium,
   },
 });

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { debianChromium } from '../../test/debian-chromium';
 
 // The demo shop end to end in Debian's Chromium: each project starts `npm start`'s
 // process itself (e2e/standalone-server.ts) on one topology and checks ClickHouse.
@@ -13,18 +14,6 @@ export default defineConfig({
   ],
   use: {
     headless: true,
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--headless=new',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: debianChromium,
   },
 });
