@@ -5,13 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuarantineRecord } from '@gosight/schema';
-import { createClients } from './clients';
-import { createProcessor, type Processor } from './processor';
-import { createTestEnv, waitUntil, type TestEnv } from './testing/harness';
+import {
+  createTestEnv,
+  startProcessor,
+  waitUntil,
+  type RunningProcessor,
+  type TestEnv,
+} from './testing/harness';
 
 let env: TestEnv;
-let processor: Processor;
-let clients: ReturnType<typeof createClients>;
+let running: RunningProcessor;
 
 const fromIngestor: QuarantineRecord = {
   step: 'validate-event',
@@ -25,20 +28,11 @@ const fromProcessor: QuarantineRecord = { ...fromIngestor, source: 'processor', 
 
 beforeAll(async () => {
   env = await createTestEnv('dlq-recorder', 1);
-  clients = createClients({
-    CLICKHOUSE_URL: env.clickhouseUrl,
-    CLICKHOUSE_USER: 'default',
-    CLICKHOUSE_PASSWORD: '',
-    kafkaBrokers: env.brokers,
-    redisUrl: env.redisUrl,
-  });
-  processor = createProcessor({ settings: env.settings, ...clients, log: () => undefined });
-  await processor.start();
+  running = await startProcessor(env);
 });
 
 afterAll(async () => {
-  await processor?.close();
-  await clients?.close();
+  await running?.close();
   await env?.cleanup();
 });
 

@@ -8,11 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrichedEvent } from '@gosight/schema';
 import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
-import { createClients } from './clients';
 import { readConsumerLag } from './consumer-lag';
-import { createProcessor, type Processor } from './processor';
+import type { Processor } from './processor';
 import { newSession, realisticSession } from './testing/enriched-builder';
-import { createTestEnv, waitUntil, type TestEnv } from './testing/harness';
+import {
+  createTestEnv,
+  startProcessor,
+  waitUntil,
+  type RunningProcessor,
+  type TestEnv,
+} from './testing/harness';
 
 const T0 = Date.UTC(2026, 10, 22, 12);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,7 +25,7 @@ let env: TestEnv;
 let clickhouseProxy: TcpProxy;
 let redisProxy: TcpProxy;
 let processor: Processor;
-let clients: ReturnType<typeof createClients>;
+let running: RunningProcessor;
 
 const sessions = (n: number, from: number): EnrichedEvent[] =>
   Array.from({ length: n }, (_, i) =>
@@ -46,25 +51,17 @@ beforeAll(async () => {
   const redis = new URL(env.redisUrl);
   clickhouseProxy = await startTcpProxy(ch.hostname, Number(ch.port || 8123));
   redisProxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-  clients = createClients(
-    {
-      CLICKHOUSE_URL: `http://127.0.0.1:${clickhouseProxy.port}`,
-      CLICKHOUSE_USER: 'default',
-      CLICKHOUSE_PASSWORD: '',
-      kafkaBrokers: env.brokers,
-      redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
-    },
-    { log: () => undefined },
-  );
-  processor = createProcessor({ settings: env.settings, ...clients, log: () => undefined });
-  await processor.start();
+  running = await startProcessor(env, {
+    clickhouseUrl: `http://127.0.0.1:${clickhouseProxy.port}`,
+    redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
+  });
+  processor = running.processor;
 });
 
 afterAll(async () => {
   await clickhouseProxy?.open();
   await redisProxy?.open();
-  await processor?.close();
-  await clients?.close();
+  await running?.close();
   await clickhouseProxy?.dispose();
   await redisProxy?.dispose();
   await env?.cleanup();

@@ -8,18 +8,23 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuarantineRecord } from '@gosight/schema';
-import { createClients } from './clients';
 import { readConsumerLag } from './consumer-lag';
-import { createProcessor, type Processor } from './processor';
+import type { Processor } from './processor';
 import { enrichedEvent, newSession, realisticSession } from './testing/enriched-builder';
-import { createTestEnv, waitUntil, type TestEnv } from './testing/harness';
+import {
+  createTestEnv,
+  startProcessor,
+  waitUntil,
+  type RunningProcessor,
+  type TestEnv,
+} from './testing/harness';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/gosight.mjs', import.meta.url));
 const T0 = Date.UTC(2026, 10, 22, 12);
 let env: TestEnv;
 let processor: Processor;
-let clients: ReturnType<typeof createClients>;
+let running: RunningProcessor;
 const session = newSession('pk_poison');
 const good = realisticSession(session, 5, T0);
 const badId = {
@@ -51,20 +56,12 @@ const count = async (sql: string) => Number((await env.query<{ n: string }>(sql)
 
 beforeAll(async () => {
   env = await createTestEnv('poison');
-  clients = createClients({
-    CLICKHOUSE_URL: env.clickhouseUrl,
-    CLICKHOUSE_USER: 'default',
-    CLICKHOUSE_PASSWORD: '',
-    kafkaBrokers: env.brokers,
-    redisUrl: env.redisUrl,
-  });
-  processor = createProcessor({ settings: env.settings, ...clients, log: () => undefined });
-  await processor.start();
+  running = await startProcessor(env);
+  processor = running.processor;
 });
 
 afterAll(async () => {
-  await processor?.close();
-  await clients?.close();
+  await running?.close();
   await env?.cleanup();
 });
 

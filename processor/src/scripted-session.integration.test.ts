@@ -5,9 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrichedEvent } from '@gosight/schema';
-import { createClients } from './clients';
-import { createProcessor, type Processor } from './processor';
-import { createTestEnv, waitUntil, type TestEnv } from './testing/harness';
+import type { Processor } from './processor';
+import {
+  createTestEnv,
+  startProcessor,
+  waitUntil,
+  type RunningProcessor,
+  type TestEnv,
+} from './testing/harness';
 import { enrichedEvent, newSession } from './testing/enriched-builder';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -16,7 +21,7 @@ const PRODUCTS = 'https://shop.example.com/products/42';
 
 let env: TestEnv;
 let processor: Processor;
-let clients: ReturnType<typeof createClients>;
+let running: RunningProcessor;
 const a = newSession('pk_scripted', { userId: null, browser: 'Firefox', country: 'DE' });
 const b = newSession('pk_scripted');
 
@@ -108,27 +113,12 @@ const eventCount = async () =>
 
 beforeAll(async () => {
   env = await createTestEnv('scripted');
-  clients = createClients(
-    {
-      CLICKHOUSE_URL: env.clickhouseUrl,
-      CLICKHOUSE_USER: 'default',
-      CLICKHOUSE_PASSWORD: '',
-      kafkaBrokers: env.brokers,
-      redisUrl: env.redisUrl,
-    },
-    { log: () => undefined },
-  );
-  processor = createProcessor({
-    settings: { ...env.settings, sessionIdleMs: 1500, metricsPort: 0 },
-    ...clients,
-    log: () => undefined,
-  });
-  await processor.start();
+  running = await startProcessor(env, { settings: { sessionIdleMs: 1500, metricsPort: 0 } });
+  processor = running.processor;
 });
 
 afterAll(async () => {
-  await processor?.close();
-  await clients?.close();
+  await running?.close();
   await env?.cleanup();
 });
 

@@ -13,7 +13,8 @@ import {
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { serviceEnv, uniqueSuffix } from '../../../test/services';
-import type { ProcessorSettings } from '../processor';
+import { createClients } from '../clients';
+import { createProcessor, type Processor, type ProcessorSettings } from '../processor';
 
 export interface TestEnv {
   suffix: string;
@@ -158,4 +159,48 @@ export async function waitUntil(
     if (Date.now() > until) return false;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** A processor running against a test's env, with the clients it owns. */
+export interface RunningProcessor {
+  processor: Processor;
+  /** Closes the processor, then its clients. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a processor on `env` (its topics, groups, database, prefix); the
+ * overrides change settings or route ClickHouse/Redis through e.g. a proxy.
+ */
+export async function startProcessor(
+  env: TestEnv,
+  overrides: {
+    settings?: Partial<ProcessorSettings>;
+    clickhouseUrl?: string;
+    redisUrl?: string;
+  } = {},
+): Promise<RunningProcessor> {
+  const clients = createClients(
+    {
+      CLICKHOUSE_URL: overrides.clickhouseUrl ?? env.clickhouseUrl,
+      CLICKHOUSE_USER: 'default',
+      CLICKHOUSE_PASSWORD: '',
+      kafkaBrokers: env.brokers,
+      redisUrl: overrides.redisUrl ?? env.redisUrl,
+    },
+    { log: () => undefined },
+  );
+  const processor = createProcessor({
+    settings: { ...env.settings, ...overrides.settings },
+    ...clients,
+    log: () => undefined,
+  });
+  await processor.start();
+  return {
+    processor,
+    async close() {
+      await processor.close();
+      await clients.close();
+    },
+  };
 }
