@@ -8,13 +8,17 @@
  * (npm packages external, as deploy/compose bundles it) under plain `node`,
  * not through the tsx loader (which costs ~40 MB of RSS and start-up time).
  * Throughput counts only 202 answers; at the end the raw topic's offsets are
- * compared with the number of events acknowledged (warm-up included).
+ * compared with the number of messages the acknowledged requests make (one
+ * per request and session, warm-up included).
  *
  *   npx tsx bench/ingestor/run.ts            # no GeoIP database
  *   npx tsx bench/ingestor/run.ts --geoip    # with the bundled DB-IP city mmdb
  *   npx tsx bench/ingestor/run.ts --tsx      # ingestor through the tsx loader instead
  *   npx tsx bench/ingestor/run.ts --cpu-prof # also write a CPU profile of the ingestor
  *                                            # (bench/ingestor/dist/profiles; read with cpu-top.ts)
+ *   npx tsx bench/ingestor/run.ts --sessions-per-request=5
+ *       # the 25-event requests mix 5 sessions (5 Kafka messages a request);
+ *       # default 1, as the SDK sends: one page, one session a beacon
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -44,6 +48,10 @@ const distDir = join(root, 'bench/ingestor/dist');
 const CONNECTIONS = Number(
   process.argv.find((arg) => arg.startsWith('--connections='))?.split('=')[1] ?? 128,
 );
+/** Sessions the events of a 25-event request belong to; each is one Kafka message. */
+const SESSIONS_PER_REQUEST = Number(
+  process.argv.find((arg) => arg.startsWith('--sessions-per-request='))?.split('=')[1] ?? 1,
+);
 const INGESTOR_PORT = 18080;
 const BARE_PORT = 18081;
 const project = 'pk_bench';
@@ -60,7 +68,7 @@ function body(eventCount: number): string {
   const events = Array.from({ length: eventCount }, (_, i) => ({
     ...types[i % types.length],
     id: `0b5d1c6e-6f1a-4c3e-9a57-${String(i).padStart(12, '0')}`,
-    session_id: `s_bench_${i % 5}`,
+    session_id: `s_bench_${i % SESSIONS_PER_REQUEST}`,
   }));
   return JSON.stringify({ project, sent_at: Date.UTC(2026, 10, 22, 12, 0, 5), events });
 }
@@ -226,7 +234,9 @@ async function main(): Promise<void> {
     const offsets = await admin.fetchTopicOffsets(topics.raw);
     const inTopic = offsets.reduce((sum, p) => sum + Number(p.high), 0);
     const acknowledged =
-      warmSingle.ok + ingSingle.ok + (warmBatch.ok + ingBatch.ok + ingHalf.ok) * 25;
+      warmSingle.ok +
+      ingSingle.ok +
+      (warmBatch.ok + ingBatch.ok + ingHalf.ok) * SESSIONS_PER_REQUEST;
     const line = (label: string, r: LoadResult, events: number) =>
       `${label.padEnd(34)} ${Math.round(okRps(r)).toString().padStart(7)} req/s ${Math.round(
         okRps(r) * events,
@@ -236,7 +246,7 @@ async function main(): Promise<void> {
           8,
         )} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
     console.log(
-      `\ningestor benchmark (${geoip ? 'with' : 'without'} GeoIP, ${viaTsx ? 'tsx loader' : 'bundle under plain node'}; server on core 0, autocannon on core 1, ${CONNECTIONS} connections, ${PHASE_SECONDS} s a phase; 202s only)`,
+      `\ningestor benchmark (${geoip ? 'with' : 'without'} GeoIP, ${SESSIONS_PER_REQUEST} session(s) per 25-event request, ${viaTsx ? 'tsx loader' : 'bundle under plain node'}; server on core 0, autocannon on core 1, ${CONNECTIONS} connections, ${PHASE_SECONDS} s a phase; 202s only)`,
     );
     console.log(line('bare Fastify route, 1 event/req', bareSingle, 1));
     console.log(line('ingestor, 1 event/req', ingSingle, 1));
@@ -250,7 +260,7 @@ async function main(): Promise<void> {
     );
     // At-least-once: a BUS_TIMEOUT 503 may still be delivered, so the topic may hold more, never less.
     console.log(
-      `events in Kafka topic: ${inTopic}; acknowledged with 202 (warm-up included): ${acknowledged} → ${
+      `messages in Kafka topic: ${inTopic}; made by the requests acknowledged with 202 (warm-up included): ${acknowledged} → ${
         inTopic >= acknowledged ? 'none missing' : `${acknowledged - inTopic} MISSING`
       }`,
     );

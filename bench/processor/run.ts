@@ -5,7 +5,12 @@
  * updates. Prints rows/s, inserts/s per table, RSS; then a steady-state phase
  * (a live trickle) for inserts/s per table at steady state.
  *
- *   npx tsx bench/processor/run.ts [--events 1000000] [--steady-seconds 15] [--steady-rate 2000]
+ *   npx tsx bench/processor/run.ts [--events 1000000] [--per-message 5] [--steady-seconds 15] [--steady-rate 2000]
+ *
+ * `--per-message` is how many events of a session one raw message carries, as
+ * the ingestor writes them (one message per request and session; the SDK
+ * beacons every 5 s or 20 events, so a few events a request is typical);
+ * `--per-message 1` measures the old one-event-per-message format.
  *
  * Uses KAFKA_BROKERS / REDIS_URL / CLICKHOUSE_URL (default: the local stack on
  * 127.0.0.1); creates and drops its own topic, groups, database and key prefix.
@@ -15,14 +20,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
-import { runMigrations, HEADERS, ENRICHED_SCHEMA_VERSION } from '@gosight/schema';
+import { runMigrations } from '@gosight/schema';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
+import { rawMessagesOf, type RawMessage } from '../../processor/src/testing/raw-messages';
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
+    'per-message': { type: 'string', default: '5' },
     'steady-seconds': { type: 'string', default: '15' },
     'steady-rate': { type: 'string', default: '2000' },
     'timeout-seconds': { type: 'string', default: '900' },
@@ -30,6 +37,7 @@ const { values } = parseArgs({
 });
 const EVENTS = Number(values.events);
 const PER_SESSION = 20;
+const PER_MESSAGE = Number(values['per-message']);
 const STEADY_SECONDS = Number(values['steady-seconds']);
 const STEADY_RATE = Number(values['steady-rate']);
 const TIMEOUT_MS = Number(values['timeout-seconds']) * 1000;
@@ -66,7 +74,7 @@ async function produce(n: number, startTs: number): Promise<void> {
   const chunk = 20_000;
   for (let done = 0; done < n;) {
     const take = Math.min(chunk, n - done);
-    const messages = [];
+    const messages: RawMessage[] = [];
     for (let made = 0; made < take; made += PER_SESSION) {
       const events = realisticSession(
         newSession(`pk_bench_${sessionNo % 5}`),
@@ -74,22 +82,19 @@ async function produce(n: number, startTs: number): Promise<void> {
         startTs + sessionNo * 37,
       );
       sessionNo += 1;
-      for (const e of events) {
-        messages.push({
-          key: e.session_id,
-          value: JSON.stringify(e),
-          headers: {
-            [HEADERS.schema]: String(ENRICHED_SCHEMA_VERSION),
-            [HEADERS.project]: e.project_id,
-            [HEADERS.type]: e.type,
-          },
-        });
-      }
+      messages.push(...rawMessagesOf(events, PER_MESSAGE));
     }
-    // A record batch must stay under the broker's 1 MB message limit: 1000 events a send, 8 in flight.
+    // A record batch must stay under the broker's 1 MB message limit: ≤ 800 KB a send, 8 in flight.
     const sends = [];
-    for (let i = 0; i < messages.length; i += 1000) {
-      sends.push(producer.send({ topic, acks: 1, messages: messages.slice(i, i + 1000) }));
+    for (let i = 0; i < messages.length;) {
+      let bytes = 0;
+      let j = i;
+      while (j < messages.length && (j === i || bytes < 800_000)) {
+        bytes += (messages[j]?.value.length ?? 0) + 100;
+        j++;
+      }
+      sends.push(producer.send({ topic, acks: 1, messages: messages.slice(i, j) }));
+      i = j;
       if (sends.length === 8) await Promise.all(sends.splice(0));
     }
     await Promise.all(sends);
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
     await produce(EVENTS, T0);
     const bytes = await admin.fetchTopicOffsets(topic);
     say(
-      `pre-filled ${topic}: ${EVENTS} events in ${((Date.now() - t) / 1000).toFixed(1)} s (${bytes.map((p) => p.high).join('/')} per partition)`,
+      `pre-filled ${topic}: ${EVENTS} events in ${((Date.now() - t) / 1000).toFixed(1)} s (${bytes.map((p) => p.high).join('/')} messages per partition, ≤ ${PER_MESSAGE} events a message)`,
     );
 
     const main = fileURLToPath(new URL('../../processor/src/main.ts', import.meta.url));

@@ -52,34 +52,60 @@ const post = (
 const errorOf = (body: string) => (JSON.parse(body) as ErrorBody).error;
 const messagesOn = (producer: RecordingProducer, topic: string) =>
   producer.sent.filter((t) => t.topic === topic).flatMap((t) => t.messages);
+/** The enriched events on the raw topic, taken out of their per-session array messages. */
+const rawEvents = (producer: RecordingProducer) =>
+  messagesOn(producer, 'gosight.events.raw').flatMap(
+    (m) => JSON.parse(m.value) as Record<string, unknown>[],
+  );
 
 describe('POST /v1/batch', () => {
-  it('answers 202 with counts and produces one enriched message per event, keyed by session', async () => {
+  it('answers 202 with counts and produces one message per session: its enriched events in order', async () => {
     const { app, producer } = await start();
     const res = await post(app, JSON.stringify(batchOf()));
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ accepted: 7, quarantined: 0 });
     const raw = messagesOn(producer, 'gosight.events.raw');
-    expect(raw).toHaveLength(7);
-    for (const message of raw) {
-      expect(message.key).toBe('s_3f9c2a');
-      const enriched: unknown = JSON.parse(message.value);
+    expect(raw).toHaveLength(1);
+    const [message] = raw;
+    expect(message?.key).toBe('s_3f9c2a');
+    expect(message?.headers).toEqual({
+      [HEADERS.schema]: '1',
+      [HEADERS.project]: TEST_PROJECT,
+      [HEADERS.events]: '7',
+    });
+    const events = JSON.parse(message?.value ?? '[]') as unknown[];
+    expect(events.map((e) => (e as { event_id: string }).event_id)).toEqual(
+      batchOf().events.map((e) => e.id),
+    );
+    for (const enriched of events) {
       const checked = checkEnrichedEvent(enriched);
       expect(checked.ok ? 'valid' : checked.reason).toBe('valid');
-      expect(message.headers).toEqual({
-        [HEADERS.schema]: '1',
-        [HEADERS.project]: TEST_PROJECT,
-        [HEADERS.type]: (enriched as { type: string }).type,
-      });
     }
+  });
+
+  it('splits a batch that mixes sessions into one message per session, keyed by it', async () => {
+    const { app, producer } = await start();
+    const other = { ...validEvents.click, id: crypto.randomUUID(), session_id: 's_other' };
+    const batch = batchOf([validEvents.page_view, other, validEvents.click]);
+    const res = await post(app, JSON.stringify(batch));
+    expect(res.json()).toEqual({ accepted: 3, quarantined: 0 });
+    const raw = messagesOn(producer, 'gosight.events.raw');
+    const byKey = Object.fromEntries(
+      raw.map((m) => [
+        m.key,
+        (JSON.parse(m.value) as { event_id: string }[]).map((e) => e.event_id),
+      ]),
+    );
+    expect(byKey).toEqual({
+      s_3f9c2a: [validEvents.page_view.id, validEvents.click.id],
+      s_other: [other.id],
+    });
   });
 
   it('enriches: received_at, skew-corrected ts, client_ts, anonymised IP, user agent', async () => {
     const { app, producer } = await start();
     await post(app, JSON.stringify(batchOf([validEvents.click])), {});
-    const event = JSON.parse(
-      messagesOn(producer, 'gosight.events.raw')[0]?.value ?? '{}',
-    ) as Record<string, unknown>;
+    const [event] = rawEvents(producer);
     // client clock 5 s behind send: sent_at = ts + 5 s, received 1 s after sent_at.
     expect(event).toMatchObject({
       client_ts: validEvents.click.ts,
@@ -102,7 +128,7 @@ describe('POST /v1/batch', () => {
     const gz = await post(app, gzipSync(JSON.stringify(batchOf())), { 'content-encoding': 'gzip' });
     expect(gz.statusCode).toBe(202);
     expect(gz.json()).toEqual({ accepted: 7, quarantined: 0 });
-    expect(messagesOn(producer, 'gosight.events.raw')).toHaveLength(14);
+    expect(rawEvents(producer)).toHaveLength(14);
   });
 
   it('quarantines a bad event to the DLQ with step, reason and raw text, and accepts the rest', async () => {
@@ -260,9 +286,7 @@ describe('POST /v1/batch', () => {
         headers: { 'content-type': 'text/plain', 'x-forwarded-for': '8.8.8.8' },
         payload: JSON.stringify(batchOf([validEvents.page_view])),
       });
-      return (
-        JSON.parse(messagesOn(producer, 'gosight.events.raw')[0]?.value ?? '{}') as { ip: string }
-      ).ip;
+      return rawEvents(producer)[0]?.ip;
     };
     expect(await from('10.1.2.3')).toBe('8.8.8.8');
     expect(await from('203.0.113.50')).toBe('203.0.113.50');
@@ -272,15 +296,13 @@ describe('POST /v1/batch', () => {
     const { app, producer } = await start({ ipMode: 'none' });
     const bot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
     await post(app, JSON.stringify(batchOf([validEvents.page_view])), { 'user-agent': bot });
-    const flagged = JSON.parse(
-      messagesOn(producer, 'gosight.events.raw')[0]?.value ?? '{}',
-    ) as Record<string, unknown>;
+    const [flagged] = rawEvents(producer);
     expect(flagged).toMatchObject({ ip: '', is_bot: true, device_type: 'bot' });
     const dropped = await post(app, JSON.stringify(batchOf([validEvents.page_view], 'pk_nobots')), {
       'user-agent': bot,
     });
     expect(dropped.json()).toEqual({ accepted: 0, quarantined: 0 });
-    expect(messagesOn(producer, 'gosight.events.raw')).toHaveLength(1);
+    expect(rawEvents(producer)).toHaveLength(1);
   });
 });
 

@@ -58,7 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
   const retryAfterSeconds = deps.retryAfterSeconds ?? 2;
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const metrics = createMetrics(() => deps.producer.bufferedMessages());
+  const metrics = createMetrics(() => deps.producer.bufferedEvents());
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.countRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);

@@ -9,8 +9,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { BatchContext } from './batch-context';
 import { checkEnvelope } from './check-envelope';
-import { quarantineMessage, rawEventMessage } from './bus-messages';
-import { sharedFieldsJson } from './enriched-json';
+import { quarantineMessage, rawSessionMessages } from './bus-messages';
+import { enrichedJson, sharedFieldsJson } from './enriched-json';
 import { unmapIp, storedIp, type IpMode } from './client-ip';
 import { registerCors, revokeOrigin } from './cors';
 import { IngestError } from './errors';
@@ -124,7 +124,9 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         userAgent: userAgents.parse(request.headers['user-agent']),
       };
 
-      const raw: BusMessage[] = [];
+      // Accepted events as JSON, per session in request order: one raw message per session.
+      const bySession = new Map<string, string[]>();
+      let accepted = 0;
       const dlq: BusMessage[] = [];
       let dropped = 0;
       let shared: string | undefined;
@@ -134,7 +136,11 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         const result = pipeline(event, index, context);
         if (result.kind === 'ok') {
           shared ??= sharedFieldsJson(result.value);
-          raw.push(rawEventMessage(result.value, shared));
+          const json = enrichedJson(result.value, shared);
+          const list = bySession.get(result.value.session_id);
+          if (list) list.push(json);
+          else bySession.set(result.value.session_id, [json]);
+          accepted++;
         } else if (result.kind === 'quarantine') {
           quarantineRules.push(result.rule);
           dlq.push(
@@ -155,6 +161,10 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         }
       }
 
+      const raw: BusMessage[] = [];
+      for (const [session, jsons] of bySession) {
+        raw.push(...rawSessionMessages(batch.project.key, session, jsons));
+      }
       const outgoing: TopicMessages[] = [];
       if (raw.length > 0) outgoing.push({ topic: topics.raw, messages: raw });
       if (dlq.length > 0) outgoing.push({ topic: topics.dlq, messages: dlq });
@@ -170,10 +180,10 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
       if (outgoing.length > 0) metrics.produceSeconds.observe((performance.now() - started) / 1000);
 
       const project = batch.project.key;
-      if (raw.length > 0) metrics.countEvents('accepted', '', project, raw.length);
+      if (accepted > 0) metrics.countEvents('accepted', '', project, accepted);
       for (const rule of quarantineRules) metrics.countEvents('quarantined', rule, project);
       if (dropped > 0) metrics.countEvents('dropped', 'bot', project, dropped);
-      const body: BatchAccepted = { accepted: raw.length, quarantined: dlq.length };
+      const body: BatchAccepted = { accepted, quarantined: dlq.length };
       return reply.code(202).send(body);
     },
   );

@@ -1,29 +1,36 @@
 /**
- * Serialising pipeline results into bus messages: enriched events for the
- * raw topic (key = session_id, schema/project/type headers) and quarantine
- * records for the DLQ.
+ * Serialising pipeline results into bus messages: the enriched events of one
+ * request for the raw topic, one message per session (schema raw-message.ts:
+ * a JSON array, key = session_id, schema/project/count headers), and
+ * quarantine records for the DLQ, one per event.
  */
 import {
   ENRICHED_SCHEMA_VERSION,
   HEADERS,
-  type EnrichedEvent,
+  rawMessageValues,
   type QuarantineRecord,
 } from '@gosight/schema';
-import { enrichedJson, sharedFieldsJson } from './enriched-json';
 import type { BusMessage } from './event-producer';
 
 const SCHEMA = String(ENRICHED_SCHEMA_VERSION);
 const headerCache = new Map<string, Readonly<Record<string, string>>>();
 
 /**
- * The raw-topic message of an enriched event; `shared` is the request's
- * {@link sharedFieldsJson} fragment (computed from its first event when absent).
+ * The raw-topic messages of one request's events of one session, given each
+ * event's JSON text in request order (normally one message; more only past
+ * the schema's message byte bound).
  */
-export function rawEventMessage(
-  event: EnrichedEvent,
-  shared = sharedFieldsJson(event),
-): BusMessage {
-  return { key: event.session_id, value: enrichedJson(event, shared), headers: rawHeaders(event) };
+export function rawSessionMessages(
+  projectId: string,
+  sessionId: string,
+  eventJsons: readonly string[],
+): BusMessage[] {
+  return rawMessageValues(eventJsons).map(({ value, count }) => ({
+    key: sessionId,
+    value,
+    headers: rawHeaders(projectId, count),
+    events: count,
+  }));
 }
 
 /** The DLQ message of a quarantined event; keyed by its session when it has a usable one. */
@@ -37,15 +44,18 @@ export function quarantineMessage(record: QuarantineRecord, raw: unknown): BusMe
   };
 }
 
-/** Headers are the same for every event of a project and type, so they are built once. */
-function rawHeaders(event: EnrichedEvent): Readonly<Record<string, string>> {
-  const cacheKey = `${event.project_id}\u0000${event.type}`;
+/**
+ * Headers are the same for every message of a project and event count, so
+ * they are built once (and the producer encodes each header object once).
+ */
+function rawHeaders(projectId: string, count: number): Readonly<Record<string, string>> {
+  const cacheKey = `${projectId}\u0000${count}`;
   let headers = headerCache.get(cacheKey);
   if (!headers) {
     headers = Object.freeze({
       [HEADERS.schema]: SCHEMA,
-      [HEADERS.project]: event.project_id,
-      [HEADERS.type]: event.type,
+      [HEADERS.project]: projectId,
+      [HEADERS.events]: String(count),
     });
     if (headerCache.size < 10_000) headerCache.set(cacheKey, headers);
   }

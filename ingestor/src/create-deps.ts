@@ -45,7 +45,7 @@ export async function createIngestorDeps(
     options.producer ??
     createKafkaProducer({
       brokers: config.KAFKA_BROKERS ?? [],
-      maxBufferedMessages: config.GOSIGHT_BUFFER_MAX_EVENTS,
+      maxBufferedEvents: config.GOSIGHT_BUFFER_MAX_EVENTS,
       maxBufferedBytes: config.GOSIGHT_BUFFER_MAX_BYTES,
       batchSize: config.GOSIGHT_PRODUCE_BATCH_SIZE,
       lingerMs: config.GOSIGHT_PRODUCE_LINGER_MS,

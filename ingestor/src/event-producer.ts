@@ -10,6 +10,8 @@ export interface BusMessage {
   readonly key: string | null;
   readonly value: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** How many events the message carries (a raw message carries a session's events); 1 when absent. */
+  readonly events?: number;
 }
 
 /** Messages bound for one topic. */
@@ -30,8 +32,8 @@ export interface EventProducer {
   send(batch: readonly TopicMessages[]): Promise<void>;
   /** Connected, not stalled, and the buffer has room. */
   isReady(): boolean;
-  /** Messages accepted by `send` and not yet acknowledged. */
-  bufferedMessages(): number;
+  /** Events (not messages) accepted by `send` and not yet acknowledged. */
+  bufferedEvents(): number;
   /** Stops taking messages, delivers what is buffered (bounded wait), disconnects. */
   close(): Promise<void>;
 }

@@ -18,7 +18,7 @@ export function registerHealthRoutes(
     if (!deps.producer.isReady()) {
       return reply.code(503).send(errorBody(new IngestError('NOT_READY')));
     }
-    return { status: 'ready', buffered: deps.producer.bufferedMessages() };
+    return { status: 'ready', buffered: deps.producer.bufferedEvents() };
   });
 
   app.get('/metrics', async (_request, reply) => {

@@ -30,8 +30,8 @@ import { BusError, type EventProducer, type TopicMessages } from './event-produc
 export interface KafkaProducerOptions {
   brokers: readonly string[];
   clientId?: string;
-  /** Most messages held (queued + in flight). */
-  maxBufferedMessages: number;
+  /** Most events held (queued + in flight), counted by each message's `events`. */
+  maxBufferedEvents: number;
   /** Most bytes (keys + values) held. */
   maxBufferedBytes: number;
   /** With nothing in flight, flush as soon as this many messages wait (a request carries all that wait). */
@@ -77,6 +77,7 @@ interface Queued {
   topic: string;
   message: Outgoing;
   bytes: number;
+  events: number;
   owner: PendingSend;
 }
 
@@ -103,7 +104,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
   });
 
   let queue: Queued[] = [];
-  let bufferedMessages = 0;
+  let bufferedEvents = 0;
   let bufferedBytes = 0;
   let connected = false;
   let closing = false;
@@ -167,7 +168,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
       });
       for (const item of batch) settle(item.owner, failure);
     } finally {
-      bufferedMessages -= batch.length;
+      for (const item of batch) bufferedEvents -= item.events;
       bufferedBytes -= bytes;
       inFlightSince = undefined;
     }
@@ -190,8 +191,9 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
       };
       const items: Queued[] = [];
       let bytes = 0;
+      let eventCount = 0;
       for (const { topic, messages } of batch) {
-        for (const { key, value, headers } of messages) {
+        for (const { key, value, headers, events = 1 } of messages) {
           const message: Outgoing = {
             key: key === null ? null : Buffer.from(key),
             value: Buffer.from(value),
@@ -203,12 +205,13 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
             (message.key === null ? 0 : message.key.length) +
             MESSAGE_OVERHEAD_BYTES;
           bytes += size;
-          items.push({ topic, message, bytes: size, owner });
+          items.push({ topic, message, bytes: size, events, owner });
+          eventCount += events;
         }
       }
       if (items.length === 0) return Promise.resolve();
       if (
-        bufferedMessages + items.length > options.maxBufferedMessages ||
+        bufferedEvents + eventCount > options.maxBufferedEvents ||
         bufferedBytes + bytes > options.maxBufferedBytes
       ) {
         return Promise.reject(
@@ -224,7 +227,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
           options.ackTimeoutMs,
         );
         for (const item of items) queue.push(item);
-        bufferedMessages += items.length;
+        bufferedEvents += eventCount;
         bufferedBytes += bytes;
         flushSoon();
       });
@@ -233,16 +236,16 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
     isReady() {
       const stalled =
         inFlightSince !== undefined && Date.now() - inFlightSince > options.ackTimeoutMs;
-      return connected && !closing && !stalled && bufferedMessages < options.maxBufferedMessages;
+      return connected && !closing && !stalled && bufferedEvents < options.maxBufferedEvents;
     },
 
-    bufferedMessages: () => bufferedMessages,
+    bufferedEvents: () => bufferedEvents,
 
     async close() {
       if (closing) return;
       closing = true;
       await Promise.race([connecting, delay(options.ackTimeoutMs)]);
-      if (bufferedMessages > 0 && connected) {
+      if (bufferedEvents > 0 && connected) {
         const done = new Promise<void>((resolve) => (drained = resolve));
         flushSoon();
         await Promise.race([done, delay(options.ackTimeoutMs * 2)]);

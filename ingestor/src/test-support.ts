@@ -44,7 +44,7 @@ export function recordingProducer(): RecordingProducer {
       return undefined;
     },
     isReady: () => producer.failWith === undefined,
-    bufferedMessages: () => 0,
+    bufferedEvents: () => 0,
     close: () => Promise.resolve(),
   };
   return producer;

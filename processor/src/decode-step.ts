@@ -1,16 +1,32 @@
+import { rawMessageEvents } from '@gosight/schema';
 import type { BusMessage } from './event-source';
 import { drop, ok, quarantine, type StepResult } from './step-result';
 
 export const DECODE_STEP = 'decode';
 
-/** Creates the step that turns a Kafka message's bytes into a JSON value. */
+/** The unchecked events of a message; `array` is false for a bare event (format 1). */
+export interface DecodedMessage {
+  events: readonly unknown[];
+  array: boolean;
+}
+
+/**
+ * Creates the step that turns a Kafka message's bytes into the events it
+ * carries (schema raw-message.ts): the elements of a JSON array, or one value
+ * for a message of format 1. Each is still unchecked; validation is next.
+ */
 export function createDecodeStep() {
-  return function decode(message: BusMessage): StepResult<unknown> {
+  return function decode(message: BusMessage): StepResult<DecodedMessage> {
     if (message.value === null) return drop(DECODE_STEP, 'message has no value');
+    let decoded: unknown;
     try {
-      return ok(JSON.parse(message.value.toString('utf8')) as unknown);
+      decoded = JSON.parse(message.value.toString('utf8'));
     } catch (error) {
       return quarantine(DECODE_STEP, `not JSON: ${(error as Error).message}`);
     }
+    const events = rawMessageEvents(decoded);
+    return events.length === 0
+      ? quarantine(DECODE_STEP, 'message carries an empty event list')
+      : ok({ events, array: Array.isArray(decoded) });
   };
 }

@@ -57,18 +57,18 @@ export function createEventsFlush(deps: EventsConsumerDeps) {
     for (const delivery of deliveries) {
       for (const message of delivery.messages) {
         messages += 1;
-        const result = ingest(message);
-        if (result.kind === 'ok') {
-          lines.push(eventRowLine(result.value));
-        } else if (result.kind === 'drop') {
-          metrics.dropped.inc({ step: result.step });
-        } else {
-          dlq.push({
-            key: message.key,
-            record: quarantineOf(message.value, result, message.timestamp),
-          });
-          metrics.quarantined.inc({ step: result.step, reason: reasonKind(result.reason) });
-        }
+        ingest(message, (result, input, single) => {
+          if (result.kind === 'ok') {
+            lines.push(eventRowLine(result.value));
+          } else if (result.kind === 'drop') {
+            metrics.dropped.inc({ step: result.step });
+          } else {
+            // A bare message is kept as its bytes; an event out of an array as its own JSON.
+            const raw = single ? textOf(message.value) : JSON.stringify(input);
+            dlq.push({ key: message.key, record: quarantineOf(raw, result, message.timestamp) });
+            metrics.quarantined.inc({ step: result.step, reason: reasonKind(result.reason) });
+          }
+        });
       }
     }
     metrics.batchSize.observe({ consumer: 'events' }, messages);
@@ -94,12 +94,13 @@ export function createEventsFlush(deps: EventsConsumerDeps) {
   };
 }
 
+const textOf = (value: Buffer | null) => (value === null ? '' : value.toString('utf8'));
+
 function quarantineOf(
-  value: Buffer | null,
+  raw: string,
   result: { step: string; reason: string },
   brokerTime: number,
 ): QuarantineRecord {
-  const raw = value === null ? '' : value.toString('utf8');
   return {
     step: result.step,
     reason: result.reason.slice(0, 2048),

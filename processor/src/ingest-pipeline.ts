@@ -1,6 +1,7 @@
 /**
- * The per-message pipeline both consumer groups share: decode → validate.
- * It only composes steps; each step says what it did with the input.
+ * The per-message pipeline both consumer groups share: decode the message
+ * into the events it carries, validate each. It only composes steps; each
+ * step says what it did with its input.
  */
 import type { EnrichedEvent } from '@gosight/schema';
 import { createDecodeStep } from './decode-step';
@@ -8,13 +9,29 @@ import type { BusMessage } from './event-source';
 import type { StepResult } from './step-result';
 import { createValidateStep } from './validate-step';
 
-/** Creates the pipeline that turns one bus message into an enriched event or a set-aside result. */
+/**
+ * Receives one result per event of a message, with the decoded input it came
+ * from; `input` is undefined when the message as a whole was set aside
+ * (undecodable, empty), `single` is true when the message held one bare
+ * event (format 1) rather than an array.
+ */
+export type IngestResultHandler = (
+  result: StepResult<EnrichedEvent>,
+  input: unknown,
+  single: boolean,
+) => void;
+
+/** Creates the pipeline that turns one bus message into enriched events or set-aside results. */
 export function createIngestPipeline() {
   const decode = createDecodeStep();
   const validate = createValidateStep();
-  return function ingest(message: BusMessage): StepResult<EnrichedEvent> {
+  return function ingest(message: BusMessage, each: IngestResultHandler): void {
     const decoded = decode(message);
-    if (decoded.kind !== 'ok') return decoded;
-    return validate(decoded.value);
+    if (decoded.kind !== 'ok') {
+      each(decoded, undefined, true);
+      return;
+    }
+    const { events, array } = decoded.value;
+    for (const input of events) each(validate(input), input, !array);
   };
 }

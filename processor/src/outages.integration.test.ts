@@ -67,6 +67,9 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
+// Lag counts messages: each carries this many events of a session (sessions of 20 events).
+const PER_MESSAGE = 5;
+
 describe('outages', () => {
   it('ClickHouse down for 30 s: pause without commit, resume, nothing lost or duplicated', async () => {
     await env.produce(sessions(100, 0));
@@ -78,11 +81,11 @@ describe('outages', () => {
     ).toBe(true);
 
     await clickhouseProxy.close();
-    await env.produce(sessions(100, 100));
+    await env.produce(sessions(100, 100), { perMessage: PER_MESSAGE });
     await sleep(30_000);
     // Held, not committed: the new events are still lag, and nothing reached ClickHouse.
     expect(await blocked('events')).toBe(1);
-    expect(await lagOf(env.settings.group)).toBe(2000);
+    expect(await lagOf(env.settings.group)).toBe(2000 / PER_MESSAGE);
     expect(await count('SELECT count() AS n FROM {db}.events')).toBe(2000);
 
     await clickhouseProxy.open();
@@ -98,7 +101,7 @@ describe('outages', () => {
 
   it('Redis down: events keep being stored, session rows catch up when it returns', async () => {
     await redisProxy.close();
-    await env.produce(sessions(50, 200));
+    await env.produce(sessions(50, 200), { perMessage: PER_MESSAGE });
     expect(
       await waitUntil(
         async () => (await count('SELECT count() AS n FROM {db}.events FINAL')) === 5000,
@@ -106,7 +109,7 @@ describe('outages', () => {
       ),
     ).toBe(true);
     await sleep(3000);
-    expect(await lagOf(env.settings.sessionsGroup)).toBe(1000);
+    expect(await lagOf(env.settings.sessionsGroup)).toBe(1000 / PER_MESSAGE);
     expect(await blocked('sessions')).toBe(1);
     expect(await sessionTotals()).toEqual([200, 4000]);
 

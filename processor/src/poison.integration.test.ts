@@ -68,8 +68,15 @@ afterAll(async () => {
 describe('poison messages', () => {
   it('are quarantined with step and reason while good events around them are stored', async () => {
     await env.produce(good.slice(0, 2));
-    await env.produceRaw(['{not json', JSON.stringify(badId), JSON.stringify([1, 2]), null]);
-    await env.produce(good.slice(2));
+    // A bare bad event (format 1), an array with a good and a bad event, an empty array.
+    await env.produceRaw([
+      '{not json',
+      JSON.stringify(badId),
+      JSON.stringify([good[2], 7]),
+      '[]',
+      null,
+    ]);
+    await env.produce(good.slice(3));
     const record: QuarantineRecord = {
       step: 'validate-event',
       reason: 'old rule',
@@ -85,7 +92,7 @@ describe('poison messages', () => {
 
     expect(
       await waitUntil(
-        async () => (await count('SELECT count() AS n FROM {db}.events_quarantine')) === 3,
+        async () => (await count('SELECT count() AS n FROM {db}.events_quarantine')) === 4,
         60_000,
       ),
     ).toBe(true);
@@ -106,7 +113,14 @@ describe('poison messages', () => {
       {
         step: 'validate-event',
         reason: expect.stringMatching(/^\(root\): /) as string,
-        raw: '[1,2]',
+        raw: '7',
+        source: 'processor',
+        project_id: '',
+      },
+      {
+        step: 'decode',
+        reason: 'message carries an empty event list',
+        raw: '[]',
         source: 'processor',
         project_id: '',
       },
@@ -151,16 +165,17 @@ describe('poison messages', () => {
       .map((l) => JSON.parse(l) as { step: string });
     expect(listed.map((r) => r.step).sort()).toEqual([
       'decode',
+      'decode',
       'validate-event',
       'validate-event',
     ]);
 
     const dry = await gosight(['dlq', 'replay', '--dry-run']);
-    expect(dry).toContain('4 read, 1 would be re-driven, 3 still invalid');
+    expect(dry).toContain('5 read, 1 would be re-driven, 4 still invalid');
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await count('SELECT count() AS n FROM {db}.events FINAL')).toBe(5);
 
-    expect(await gosight(['dlq', 'replay'])).toContain('1 re-driven, 3 still invalid');
+    expect(await gosight(['dlq', 'replay'])).toContain('1 re-driven, 4 still invalid');
     expect(
       await waitUntil(
         async () => (await count('SELECT count() AS n FROM {db}.events FINAL')) === 6,

@@ -36,8 +36,9 @@ export function createSessionsFlush(deps: SessionsConsumerDeps) {
       for (const message of delivery.messages) {
         messages += 1;
         // Invalid inputs are quarantined by the events group; here they are skipped.
-        const result = ingest(message);
-        if (result.kind === 'ok') events.push(result.value);
+        ingest(message, (result) => {
+          if (result.kind === 'ok') events.push(result.value);
+        });
       }
     }
     metrics.batchSize.observe({ consumer: 'sessions' }, messages);

@@ -1,6 +1,6 @@
 /**
  * The enriched event: what the ingestor writes to `gosight.events.raw`
- * (key = session_id) and the processor reads. Flat where ClickHouse wants
+ * (key = session_id; several per message, raw-message.ts) and the processor reads. Flat where ClickHouse wants
  * columns; the type-specific payload travels as validated on the wire.
  */
 import { z } from 'zod';
@@ -92,9 +92,14 @@ export const TOPICS = {
 } as const;
 export const CONSUMER_GROUP = 'gosight-processor';
 
-/** Kafka message headers set by the ingestor on every raw event. */
+/**
+ * Kafka message headers set by the ingestor on every raw message
+ * (raw-message.ts): schema version, project and how many events it carries.
+ * `type` is set only on a single-event message (format 1, e.g. a DLQ replay).
+ */
 export const HEADERS = {
   schema: 'gosight-schema',
   project: 'gosight-project',
+  events: 'gosight-events',
   type: 'gosight-type',
 } as const;

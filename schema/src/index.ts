@@ -1,6 +1,7 @@
 export * from './limits';
 export * from './wire';
 export * from './enriched';
+export * from './raw-message';
 export * from './validate';
 export * from './describe-issue';
 export * from './url-path';

@@ -32,7 +32,7 @@ export interface InProcessBusOptions {
   dir: string;
   /** Topics a consumer group will read; others (the DLQ) are only written. */
   consumedTopics: readonly string[];
-  /** Most messages held that some group has not committed yet. */
+  /** Most messages (one per ingest request and session) held that some group has not committed yet. */
   maxBufferedMessages: number;
   /** Most messages in one delivery. */
   maxDeliveryMessages?: number;
@@ -227,7 +227,7 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
       ).then(() => undefined);
     },
     isReady: () => !closing && uncommitted() < options.maxBufferedMessages,
-    bufferedMessages: () => pendingCount,
+    bufferedEvents: () => pendingCount,
     async close() {
       closing = true;
       await writing;

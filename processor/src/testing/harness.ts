@@ -4,17 +4,13 @@
  * and cleaning everything up afterwards.
  */
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import {
-  runMigrations,
-  type EnrichedEvent,
-  HEADERS,
-  ENRICHED_SCHEMA_VERSION,
-} from '@gosight/schema';
+import { runMigrations, type EnrichedEvent } from '@gosight/schema';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { serviceEnv, uniqueSuffix } from '../../../test/services';
 import { createClients } from '../clients';
 import { createProcessor, type Processor, type ProcessorSettings } from '../processor';
+import { rawMessagesOf } from './raw-messages';
 
 export interface TestEnv {
   suffix: string;
@@ -28,7 +24,11 @@ export interface TestEnv {
   clickhouse: ClickHouseClient;
   redis: Redis;
   /** Produces events to the test's raw topic, key = session_id, headers as the ingestor sets them. */
-  produce(events: readonly EnrichedEvent[]): Promise<void>;
+  /**
+   * Produces `events` as the ingestor does: consecutive events of a session
+   * share a message, up to `perMessage` (default 5); 1 writes format-1 messages.
+   */
+  produce(events: readonly EnrichedEvent[], options?: { perMessage?: number }): Promise<void>;
   /** Produces raw values (poison) to the raw topic. */
   produceRaw(values: readonly (string | null)[]): Promise<void>;
   /** Runs a query in the test's database (`{db}` is replaced) and returns the rows. */
@@ -93,20 +93,13 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
     producer,
     clickhouse,
     redis,
-    async produce(events) {
-      for (let i = 0; i < events.length; i += 5000) {
+    async produce(events, options = {}) {
+      const messages = rawMessagesOf(events, options.perMessage ?? 5);
+      for (let i = 0; i < messages.length; i += 1000) {
         await producer.send({
           topic: settings.topic,
           acks: -1,
-          messages: events.slice(i, i + 5000).map((e) => ({
-            key: e.session_id,
-            value: JSON.stringify(e),
-            headers: {
-              [HEADERS.schema]: String(ENRICHED_SCHEMA_VERSION),
-              [HEADERS.project]: e.project_id,
-              [HEADERS.type]: e.type,
-            },
-          })),
+          messages: messages.slice(i, i + 1000),
         });
       }
     },
