@@ -3,6 +3,7 @@ export * from './wire';
 export * from './enriched';
 export * from './raw-message';
 export * from './validate';
+export * from './fast-payload';
 export * from './describe-issue';
 export * from './url-path';
 export * from './env';
