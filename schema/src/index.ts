@@ -4,6 +4,7 @@ export * from './enriched';
 export * from './raw-message';
 export * from './validate';
 export * from './fast-payload';
+export * from './fast-wire-check';
 export * from './describe-issue';
 export * from './url-path';
 export * from './env';
