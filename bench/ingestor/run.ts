@@ -138,6 +138,19 @@ interface LoadResult {
   p50: number;
   p99: number;
   seconds: number;
+  /** CPU the server used during the phase, in cores (1 = one core busy all the time). */
+  cpuCores: number;
+}
+
+/** The server process behind each port, for its CPU time. */
+const serverPids = new Map<number, number>();
+
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function load(
@@ -154,12 +167,17 @@ async function load(
     durationSeconds: seconds,
     ...(rate ? { rate } : {}),
   };
+  const cpuBefore = cpuSeconds(serverPids.get(port));
   const child = pinned(1, ['bench/ingestor/load.ts', JSON.stringify(phase)]);
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => child.once('exit', resolve));
-  const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Omit<LoadResult, 'seconds'>;
-  return { ...result, seconds };
+  const cpuCores = (cpuSeconds(serverPids.get(port)) - cpuBefore) / seconds;
+  const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Omit<
+    LoadResult,
+    'seconds' | 'cpuCores'
+  >;
+  return { ...result, seconds, cpuCores };
 }
 
 /** Requests per second answered 2xx (202): failures do not count as throughput. */
@@ -188,6 +206,8 @@ async function main(): Promise<void> {
   const profileDir = join(distDir, 'profiles');
   if (cpuProf) mkdirSync(profileDir, { recursive: true });
   const nodeArgs = [
+    // Extra V8 flags for the ingestor, e.g. BENCH_NODE_FLAGS="--max-semi-space-size=16".
+    ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     ...(viaTsx ? ['--import', 'tsx'] : []),
     ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
   ];
@@ -209,6 +229,8 @@ async function main(): Promise<void> {
     nodeArgs,
   );
   const bare = pinned(0, ['bench/ingestor/bare-server.ts', String(BARE_PORT)]);
+  if (bare.pid !== undefined) serverPids.set(BARE_PORT, bare.pid);
+  if (ingestor.pid !== undefined) serverPids.set(INGESTOR_PORT, ingestor.pid);
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMb(ingestor.pid).rss);
@@ -244,7 +266,7 @@ async function main(): Promise<void> {
         .toString()
         .padStart(
           8,
-        )} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`;
+        )} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  server CPU ${r.cpuCores.toFixed(2)} cores = ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * events)).toFixed(1)} µs/event`;
     console.log(
       `\ningestor benchmark (${geoip ? 'with' : 'without'} GeoIP, ${SESSIONS_PER_REQUEST} session(s) per 25-event request, ${viaTsx ? 'tsx loader' : 'bundle under plain node'}; server on core 0, autocannon on core 1, ${CONNECTIONS} connections, ${PHASE_SECONDS} s a phase; 202s only)`,
     );

@@ -102,6 +102,13 @@ async function produce(n: number, startTs: number): Promise<void> {
   }
 }
 
+/** CPU seconds (user + system) the process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -137,6 +144,7 @@ async function main(): Promise<void> {
     let t = Date.now();
     await produce(EVENTS, T0);
     const bytes = await admin.fetchTopicOffsets(topic);
+    const messageCount = bytes.reduce((sum, p) => sum + Number(p.high), 0);
     say(
       `pre-filled ${topic}: ${EVENTS} events in ${((Date.now() - t) / 1000).toFixed(1)} s (${bytes.map((p) => p.high).join('/')} messages per partition, ≤ ${PER_MESSAGE} events a message)`,
     );
@@ -172,6 +180,7 @@ async function main(): Promise<void> {
     });
 
     t = Date.now();
+    const cpuAtStart = cpuSeconds(pid);
     let maxRss = 0;
     let first = 0;
     let eventsDone = 0;
@@ -184,12 +193,13 @@ async function main(): Promise<void> {
       const lag = await admin.fetchOffsets({ groupId: `${group}-sessions`, topics: [topic] });
       const committed =
         lag[0]?.partitions.reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) ?? 0;
-      if (stored >= EVENTS && committed >= EVENTS) break;
+      if (stored >= EVENTS && committed >= messageCount) break;
       if (Date.now() > deadline)
         throw new Error(`timed out: ${stored} events stored, sessions group at ${committed}`);
       await sleep(250);
     }
     const seconds = (Date.now() - t) / 1000;
+    const cpu = cpuSeconds(pid) - cpuAtStart;
     const inserts = await scrape(port);
     const sessions = await count(`SELECT count() AS n FROM ${database}.sessions FINAL`);
     const counted = await count(`SELECT sum(event_count) AS n FROM ${database}.sessions FINAL`);
@@ -200,6 +210,11 @@ async function main(): Promise<void> {
       `  events table alone: ${EVENTS} rows ${((eventsDone - first) / 1000).toFixed(1)} s after the first insert = ${Math.round(EVENTS / ((eventsDone - first) / 1000))} rows/s`,
     );
     say(`  sessions: ${sessions} rows, counters sum ${counted} (expected ${EVENTS})`);
+    // On this machine ClickHouse, Kafka and Redis share the processor's two cores; the
+    // processor's own CPU time says what one core of its own would carry.
+    say(
+      `  processor CPU: ${cpu.toFixed(1)} s for ${EVENTS} rows = ${((cpu / EVENTS) * 1e6).toFixed(1)} µs a row → ${Math.round(EVENTS / cpu)} rows/s per core of processor CPU`,
+    );
     const insertSeconds = await scrape(port, 'sum');
     for (const [table, n] of inserts) {
       const spent = insertSeconds.get(table) ?? 0;

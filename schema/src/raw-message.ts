@@ -22,10 +22,17 @@ export function rawMessageValues(
   eventJsons: readonly string[],
 ): { value: string; count: number }[] {
   const out: { value: string; count: number }[] = [];
+  // A UTF-16 unit is at most 3 bytes of UTF-8: when that bound fits, nothing needs measuring.
+  let units = 2;
+  for (const json of eventJsons) units += json.length + 1;
+  if (units * 3 <= RAW_MESSAGE_MAX_BYTES) {
+    if (eventJsons.length > 0)
+      out.push({ value: `[${eventJsons.join(',')}]`, count: eventJsons.length });
+    return out;
+  }
   let start = 0;
   let bytes = 2;
   for (let index = 0; index < eventJsons.length; index++) {
-    // Length in UTF-16 units bounds the UTF-8 size only loosely (×3), so it is measured for real.
     const size = Buffer.byteLength(eventJsons[index] as string) + 1;
     if (index > start && bytes + size > RAW_MESSAGE_MAX_BYTES) {
       out.push({ value: `[${eventJsons.slice(start, index).join(',')}]`, count: index - start });
