@@ -6,7 +6,7 @@
 //
 // The local stack (Kafka, Redis, ClickHouse engine) is brought up when
 // KAFKA_BROKERS / REDIS_URL / CLICKHOUSE_URL are not set, and stopped again
-// afterwards if this run started it.
+// afterwards if this run started it (GOSIGHT_KEEP_STACK=1 leaves it running).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,10 @@ const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'test-results');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
+
+// Not passed on to the children: gosight services refuse GOSIGHT_* names they do not read.
+const keepStack = Boolean(process.env.GOSIGHT_KEEP_STACK);
+delete process.env.GOSIGHT_KEEP_STACK;
 
 const only = process.argv.slice(2); // e.g. `npm test -- unit` runs just that step
 const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -189,7 +193,7 @@ for (const config of playwrightConfigs) {
   );
 }
 
-if (startedServices.length > 0 && !process.env.GOSIGHT_KEEP_STACK) {
+if (startedServices.length > 0 && !keepStack) {
   await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'down', ...startedServices]);
 }
 

@@ -90,12 +90,10 @@ describe('POST /v1/batch', () => {
     const res = await post(app, JSON.stringify(batch));
     expect(res.json()).toEqual({ accepted: 3, quarantined: 0 });
     const raw = messagesOn(producer, 'gosight.events.raw');
-    const byKey = Object.fromEntries(
-      raw.map((m) => [
-        m.key,
-        (JSON.parse(m.value) as { event_id: string }[]).map((e) => e.event_id),
-      ]),
-    );
+    const byKey: Record<string, string[]> = {};
+    for (const m of raw) {
+      byKey[m.key ?? ''] = (JSON.parse(m.value) as { event_id: string }[]).map((e) => e.event_id);
+    }
     expect(byKey).toEqual({
       s_3f9c2a: [validEvents.page_view.id, validEvents.click.id],
       s_other: [other.id],

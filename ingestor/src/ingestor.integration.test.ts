@@ -105,7 +105,8 @@ describe('ingestor on the real Kafka broker', () => {
         [HEADERS.events]: String(events.length),
       });
     }
-    const byKey = Object.fromEntries(raw.map((m) => [m.key, idsOf(m.value)]));
+    const byKey: Record<string, string[]> = {};
+    for (const m of raw) byKey[m.key ?? ''] = idsOf(m.value);
     expect(byKey).toEqual({ sess_a: a.map((e) => e.id), sess_b: b.map((e) => e.id) });
 
     const dlq = await readTopic(brokers, topics.dlq, (m) => m.length >= 1, 20_000);
