@@ -12,6 +12,7 @@ import { EVENT_COLUMNS, eventRowLine } from './event-row-line';
 import { createIngestPipeline } from './ingest-pipeline';
 import type { Metrics } from './metrics';
 import { retryWhileActive } from './retry';
+import { RowBody } from './row-body';
 import type { Warehouse, WarehouseTable } from './warehouse';
 
 export interface EventsConsumerDeps {
@@ -51,7 +52,7 @@ export function createEventsFlush(deps: EventsConsumerDeps) {
   }
 
   return async function flushEvents(deliveries: Delivery[]): Promise<void> {
-    const lines: string[] = [];
+    const rows = new RowBody();
     const dlq: DlqEntry[] = [];
     let messages = 0;
     for (const delivery of deliveries) {
@@ -59,7 +60,7 @@ export function createEventsFlush(deps: EventsConsumerDeps) {
         messages += 1;
         ingest(message, (result, input, single) => {
           if (result.kind === 'ok') {
-            lines.push(eventRowLine(result.value));
+            rows.append(eventRowLine(result.value));
           } else if (result.kind === 'drop') {
             metrics.dropped.inc({ step: result.step });
           } else {
@@ -75,7 +76,10 @@ export function createEventsFlush(deps: EventsConsumerDeps) {
     const token = dedupToken('events', deliveries);
     await insert(
       'events',
-      { count: lines.length, run: (w) => w.insertLines('events', EVENT_COLUMNS, lines, token) },
+      {
+        count: rows.rows,
+        run: (w) => w.insertBody('events', EVENT_COLUMNS, rows.bytes(), token),
+      },
       deliveries,
     );
     if (dlq.length > 0) {

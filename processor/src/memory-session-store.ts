@@ -5,8 +5,7 @@
  * The state can be written out (`snapshot()`) and read back
  * (`createMemorySessionStore({ snapshot })`), so a restart does not lose it.
  */
-import type { EnrichedEvent } from '@gosight/schema';
-import type { ApplyOutcome, SessionState, SessionStore } from './session-store';
+import type { ApplyOutcome, SessionEvent, SessionState, SessionStore } from './session-store';
 
 /** A session plus the bookkeeping that decides entry, exit and first touch. */
 interface Entry {
@@ -77,7 +76,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
     return false;
   };
 
-  function applyOne(entry: Entry | undefined, event: EnrichedEvent): Entry {
+  function applyOne(entry: Entry | undefined, event: SessionEvent): Entry {
     const facts = factsOf(event);
     const ts = event.ts;
     const id = event.event_id;
@@ -141,7 +140,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
   return {
     async apply(events) {
       await Promise.resolve();
-      const bySession = new Map<string, EnrichedEvent[]>();
+      const bySession = new Map<string, SessionEvent[]>();
       for (const event of events) {
         const m = member(event.project_id, event.session_id);
         const list = bySession.get(m);
@@ -150,7 +149,7 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
       }
       const outcomes: ApplyOutcome[] = [];
       for (const [m, list] of bySession) {
-        const first = list[0] as EnrichedEvent;
+        const first = list[0] as SessionEvent;
         if (isClosed(m)) {
           outcomes.push({
             kind: 'closed',
@@ -251,7 +250,7 @@ function sortedByScore(index: Map<string, number>): [string, number][] {
   return [...index].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
 }
 
-function factsOf(event: EnrichedEvent) {
+function factsOf(event: SessionEvent) {
   const facts = {
     utmSource: '',
     utmMedium: '',

@@ -4,10 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { EnrichedEvent } from '@gosight/schema';
 import { sessionStoreError } from './errors';
 import { APPLY_SCRIPT, CLAIM_SCRIPT, RELEASE_SCRIPT } from './session-scripts';
-import type { ApplyOutcome, SessionState, SessionStore } from './session-store';
+import type { ApplyOutcome, SessionEvent, SessionState, SessionStore } from './session-store';
 import { sessionFacts, stateFromHash } from './session-state-codec';
 
 export interface RedisSessionStoreOptions {
@@ -56,7 +55,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
 
   return {
     async apply(events) {
-      const bySession = new Map<string, EnrichedEvent[]>();
+      const bySession = new Map<string, SessionEvent[]>();
       for (const event of events) {
         const member = sessionMember(event.project_id, event.session_id);
         const list = bySession.get(member);
@@ -68,7 +67,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
         await redis.script('LOAD', apply.lua);
         const pipeline = redis.pipeline();
         for (const [member, list] of bySession) {
-          const first = list[0] as EnrichedEvent;
+          const first = list[0] as SessionEvent;
           const args: (string | number)[] = [
             member,
             first.project_id,
@@ -144,7 +143,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
   };
 }
 
-function toOutcome(member: string, list: EnrichedEvent[], reply: unknown): ApplyOutcome | null {
+function toOutcome(member: string, list: SessionEvent[], reply: unknown): ApplyOutcome | null {
   const parts = reply as string[];
   if (parts[0] === 'closed') {
     const [projectId, sessionId] = JSON.parse(member) as [string, string];

@@ -2,11 +2,10 @@
  * Converts between the processor's types and the flat strings the session
  * scripts read and write (see session-scripts.ts for the field order).
  */
-import type { EnrichedEvent } from '@gosight/schema';
-import type { SessionState } from './session-store';
+import type { SessionEvent, SessionState } from './session-store';
 
 /** The APPLY_FIELDS of one event, in order, as strings. */
-export function sessionFacts(event: EnrichedEvent): string[] {
+export function sessionFacts(event: SessionEvent): string[] {
   let utmSource = '';
   let utmMedium = '';
   let utmCampaign = '';

@@ -51,9 +51,59 @@ export type ApplyOutcome =
   /** The session was finalised before; its events are no longer counted. */
   | { kind: 'closed'; projectId: string; sessionId: string; ignored: number };
 
+/** The fields of an enriched event that session state is made of. */
+type SessionFields =
+  | 'event_id'
+  | 'project_id'
+  | 'session_id'
+  | 'anon_id'
+  | 'user_id'
+  | 'ts'
+  | 'type'
+  | 'url'
+  | 'path'
+  | 'referrer'
+  | 'browser'
+  | 'os'
+  | 'device_type'
+  | 'country'
+  | 'payload';
+
+/** What a session store reads of an event (per event type, so `type` still narrows `payload`). */
+export type SessionEvent = EnrichedEvent extends infer E
+  ? E extends EnrichedEvent
+    ? Pick<E, SessionFields>
+    : never
+  : never;
+
+/**
+ * The session fields of `event` as a small object of their own. A batch
+ * holds its events until the store answers; holding these instead of the
+ * parsed messages lets the rest of each message be collected young.
+ */
+export function sessionEventOf(event: EnrichedEvent): SessionEvent {
+  return {
+    event_id: event.event_id,
+    project_id: event.project_id,
+    session_id: event.session_id,
+    anon_id: event.anon_id,
+    user_id: event.user_id,
+    ts: event.ts,
+    type: event.type,
+    url: event.url,
+    path: event.path,
+    referrer: event.referrer,
+    browser: event.browser,
+    os: event.os,
+    device_type: event.device_type,
+    country: event.country,
+    payload: event.payload,
+  } as SessionEvent;
+}
+
 export interface SessionStore {
   /** Folds the events into their sessions; one outcome per session touched. */
-  apply(events: readonly EnrichedEvent[]): Promise<ApplyOutcome[]>;
+  apply(events: readonly SessionEvent[]): Promise<ApplyOutcome[]>;
   /** Claims up to `limit` sessions idle for `idleMs` (or claimed more than `leaseMs` ago and never released). */
   claimIdle(idleMs: number, leaseMs: number, limit: number): Promise<SessionState[]>;
   /** Forgets a finalised session unless it changed since the claim; true when forgotten. */

@@ -12,9 +12,8 @@ import { createIngestPipeline } from './ingest-pipeline';
 import type { Metrics } from './metrics';
 import { retryWhileActive } from './retry';
 import { toSessionRow, type SessionRow } from './session-row';
-import type { SessionStore } from './session-store';
+import { sessionEventOf, type SessionEvent, type SessionStore } from './session-store';
 import type { Warehouse } from './warehouse';
-import type { EnrichedEvent } from '@gosight/schema';
 
 export interface SessionsConsumerDeps {
   store: SessionStore;
@@ -30,14 +29,14 @@ export function createSessionsFlush(deps: SessionsConsumerDeps) {
   const onBlocked = (b: boolean) => metrics.blocked.set({ consumer: 'sessions' }, b ? 1 : 0);
 
   return async function flushSessions(deliveries: Delivery[]): Promise<void> {
-    const events: EnrichedEvent[] = [];
+    const events: SessionEvent[] = [];
     let messages = 0;
     for (const delivery of deliveries) {
       for (const message of delivery.messages) {
         messages += 1;
         // Invalid inputs are quarantined by the events group; here they are skipped.
         ingest(message, (result) => {
-          if (result.kind === 'ok') events.push(result.value);
+          if (result.kind === 'ok') events.push(sessionEventOf(result.value));
         });
       }
     }

@@ -12,13 +12,13 @@ export interface Warehouse {
   /** `dedupToken` makes a retry of the same rows a no-op (insert_deduplication_token). */
   insert(table: WarehouseTable, rows: readonly object[], dedupToken: string): Promise<void>;
   /**
-   * Inserts rows already written as JSONCompactEachRow lines (values in `columns`
-   * order, no newline), as one INSERT; same dedup promise as `insert`.
+   * Inserts rows already written as a JSONCompactEachRow body (values in
+   * `columns` order, one row a line), as one INSERT; same dedup promise as `insert`.
    */
-  insertLines(
+  insertBody(
     table: WarehouseTable,
     columns: readonly string[],
-    lines: readonly string[],
+    body: Buffer,
     dedupToken: string,
   ): Promise<void>;
   /** Runs a query and returns its rows. */
@@ -50,10 +50,9 @@ export function createWarehouse(client: ClickHouseClient, database: string): War
         throw warehouseError(`insert into ${table}`, error);
       }
     },
-    async insertLines(table, columns, lines, dedupToken) {
-      if (lines.length === 0) return;
+    async insertBody(table, columns, body, dedupToken) {
+      if (body.length === 0) return;
       // One body in one buffer: no per-row objects, no per-row encoding in the client.
-      const body = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
       try {
         // exec, not insert: the client only takes JSON formats as objects (object-mode streams).
         const result = await client.exec({
