@@ -180,6 +180,17 @@ async function load(
   return { ...result, seconds, cpuCores };
 }
 
+/** The ingestor's produce-latency histogram so far: sum of seconds and count. */
+async function produceTotals(): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${INGESTOR_PORT}/metrics`)).text();
+  const read = (name: string) =>
+    Number(
+      new RegExp(`^gosight_ingestor_produce_seconds_${name} ([\\d.e+-]+)`, 'm').exec(text)?.[1] ??
+        0,
+    );
+  return { sum: read('sum'), count: read('count') };
+}
+
 /** Requests per second answered 2xx (202): failures do not count as throughput. */
 const okRps = (r: LoadResult) => r.ok / r.seconds;
 
@@ -250,7 +261,12 @@ async function main(): Promise<void> {
     const ingSingle = await load(INGESTOR_PORT, single);
     const ingBatch = await load(INGESTOR_PORT, batch);
     const halfRate = Math.round(okRps(ingBatch) / 2);
+    const produceBefore = await produceTotals();
     const ingHalf = await load(INGESTOR_PORT, batch, halfRate);
+    const produceAfter = await produceTotals();
+    const produceMeanMs =
+      (1000 * (produceAfter.sum - produceBefore.sum)) /
+      Math.max(1, produceAfter.count - produceBefore.count);
     const rssEnd = rssMb(ingestor.pid);
 
     const offsets = await admin.fetchTopicOffsets(topics.raw);
@@ -274,6 +290,9 @@ async function main(): Promise<void> {
     console.log(line('ingestor, 1 event/req', ingSingle, 1));
     console.log(line('ingestor, 25 events/req (max)', ingBatch, 25));
     console.log(line(`ingestor, 25 events/req @ ${halfRate} req/s`, ingHalf, 25));
+    console.log(
+      `at half load a request waited ${produceMeanMs.toFixed(1)} ms on average for Kafka's acknowledgement`,
+    );
     console.log(
       `single-event ratio ingestor / bare Fastify: ${(okRps(ingSingle) / okRps(bareSingle)).toFixed(2)}`,
     );

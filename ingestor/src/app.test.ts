@@ -317,7 +317,7 @@ describe('other routes', () => {
     expect(metrics.body).toContain(
       'gosight_ingestor_requests_total{route="/v1/batch",status="202"} 1',
     );
-    expect(metrics.body).toContain('gosight_ingestor_buffer_messages 0');
+    expect(metrics.body).toContain('gosight_ingestor_buffer_events 0');
     expect(metrics.body).toContain('gosight_ingestor_produce_seconds_bucket');
   });
 

@@ -57,8 +57,8 @@ export function createMetrics(bufferDepth: () => number): IngestMetrics {
     registers: [registry],
   });
   new Gauge({
-    name: 'gosight_ingestor_buffer_messages',
-    help: 'Messages handed to the bus and not yet acknowledged',
+    name: 'gosight_ingestor_buffer_events',
+    help: 'Events handed to the bus and not yet acknowledged',
     registers: [registry],
     collect() {
       this.set(bufferDepth());
