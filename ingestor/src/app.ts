@@ -59,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
   const metrics = createMetrics(() => deps.producer.bufferedEvents());
+  deps.producer.observeRequests?.((seconds) => metrics.busRequestSeconds.observe(seconds));
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.countRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);

@@ -36,6 +36,13 @@ export interface EventProducer {
   bufferedEvents(): number;
   /** Stops taking messages, delivers what is buffered (bounded wait), disconnects. */
   close(): Promise<void>;
+  /**
+   * Calls `listener` after each request to the bus with its duration and how
+   * many messages it carried (for metrics: the broker's round trip, apart
+   * from the time a batch waited in the buffer). Optional for adapters
+   * without requests of their own.
+   */
+  observeRequests?(listener: (seconds: number, messages: number) => void): void;
 }
 
 export type BusErrorCode = 'BUS_BUFFER_FULL' | 'BUS_TIMEOUT' | 'BUS_UNAVAILABLE';

@@ -108,6 +108,10 @@ describe('ingestor on the real Kafka broker', () => {
     const byKey: Record<string, string[]> = {};
     for (const m of raw) byKey[m.key ?? ''] = idsOf(m.value);
     expect(byKey).toEqual({ sess_a: a.map((e) => e.id), sess_b: b.map((e) => e.id) });
+    // The broker's round trips are measured apart from the wait in the buffer.
+    const metrics = (await built.app.inject('/metrics')).body;
+    const requests = /^gosight_ingestor_bus_request_seconds_count (\d+)/m.exec(metrics)?.[1];
+    expect(Number(requests)).toBeGreaterThanOrEqual(1);
 
     const dlq = await readTopic(brokers, topics.dlq, (m) => m.length >= 1, 20_000);
     expect(dlq).toHaveLength(1);

@@ -111,6 +111,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
   let inFlightSince: number | undefined;
   let lingerTimer: NodeJS.Timeout | undefined;
   let drained: (() => void) | undefined;
+  const requestListeners: ((seconds: number, messages: number) => void)[] = [];
 
   const connecting = producer.connect().then(
     () => {
@@ -155,8 +156,11 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
     const batch = queue.slice(0, count);
     queue = queue.slice(count);
     inFlightSince = Date.now();
+    const started = performance.now();
     try {
       await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(batch) });
+      const seconds = (performance.now() - started) / 1000;
+      for (const listener of requestListeners) listener(seconds, batch.length);
       for (const item of batch) {
         item.owner.remaining--;
         if (item.owner.remaining === 0) settle(item.owner);
@@ -240,6 +244,10 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
     },
 
     bufferedEvents: () => bufferedEvents,
+
+    observeRequests(listener) {
+      requestListeners.push(listener);
+    },
 
     async close() {
       if (closing) return;
