@@ -22,6 +22,8 @@ const result = await autocannon({
   headers: phase.headers,
   body: phase.body,
   connections: phase.connections,
+  // "[<id>]" in the body becomes a fresh URL-safe id per request (distinct sessions).
+  idReplacement: true,
   duration: phase.durationSeconds,
   ...(phase.rate ? { overallRate: phase.rate } : {}),
 });

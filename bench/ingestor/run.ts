@@ -68,7 +68,8 @@ function body(eventCount: number): string {
   const events = Array.from({ length: eventCount }, (_, i) => ({
     ...types[i % types.length],
     id: `0b5d1c6e-6f1a-4c3e-9a57-${String(i).padStart(12, '0')}`,
-    session_id: `s_bench_${i % SESSIONS_PER_REQUEST}`,
+    // Every request is a different visitor: autocannon fills in [<id>] per request.
+    session_id: `s${i % SESSIONS_PER_REQUEST}_[<id>]`,
   }));
   return JSON.stringify({ project, sent_at: Date.UTC(2026, 10, 22, 12, 0, 5), events });
 }
