@@ -1,57 +1,22 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ErrorBody } from '@gosight/schema';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { serviceEnv, uniqueSuffix } from '../../test/services';
-import { buildApp, type IngestorApp } from './app';
 import { badInputCorpus } from './bad-input-corpus';
-import type { EventProducer } from './event-producer';
-import { noGeoLookup } from './geo-lookup';
-import { createKafkaProducer } from './kafka-producer';
-import { createTopics, readTopic } from './kafka-test-support';
-import { batchOf, testProjects } from './test-support';
-import { createUserAgentParser } from './user-agent';
+import { readTopic, startKafkaTestApp, type KafkaTestApp } from './kafka-test-support';
+import { batchOf } from './test-support';
 
-let brokers: string[];
-let topics: { raw: string; dlq: string };
-let dropTopics: () => Promise<void>;
-let producer: EventProducer;
-let built: IngestorApp;
+let kafka: KafkaTestApp;
 let port: number;
 
 beforeAll(async () => {
-  brokers = serviceEnv().kafkaBrokers;
-  const suffix = uniqueSuffix();
-  topics = { raw: `ingestor-bad-raw-${suffix}`, dlq: `ingestor-bad-dlq-${suffix}` };
-  dropTopics = await createTopics(brokers, [topics.raw, topics.dlq]);
-  const logger = pino({ level: 'silent' });
-  producer = createKafkaProducer({
-    brokers,
-    maxBufferedEvents: 10_000,
-    maxBufferedBytes: 16 * 1024 * 1024,
-    batchSize: 500,
-    lingerMs: 2,
-    ackTimeoutMs: 10_000,
-    log: logger,
-  });
-  built = await buildApp({
-    producer,
-    geo: noGeoLookup,
-    userAgents: createUserAgentParser({ cacheSize: 10 }),
-    projects: testProjects(),
-    logger,
-    topics,
-    sdk: { path: '/sdk/gosight.js', file: '/nonexistent' },
-  });
-  await built.app.listen({ port: 0, host: '127.0.0.1' });
-  port = (built.app.server.address() as AddressInfo).port;
+  kafka = await startKafkaTestApp('bad', { maxBufferedEvents: 10_000, ackTimeoutMs: 10_000 });
+  await kafka.built.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (kafka.built.app.server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
-  await built?.app.close();
-  await producer?.close();
-  await dropTopics?.();
+  await kafka?.close();
 });
 
 /** One request over a real socket; the body is written as raw bytes. */
@@ -129,12 +94,12 @@ it('answers every bad input over HTTP with its 4xx and a JSON error, stays up, a
   const idsIn = (messages: { value: string }[]) =>
     messages.flatMap((m) => (JSON.parse(m.value) as { event_id: string }[]).map((e) => e.event_id));
   const raw = await readTopic(
-    brokers,
-    topics.raw,
+    kafka.brokers,
+    kafka.topics.raw,
     (m) => idsIn(m).length >= marker.events.length,
     20_000,
   );
   expect(idsIn(raw).sort()).toEqual(marker.events.map((e) => e.id).sort());
-  const dlq = await readTopic(brokers, topics.dlq, () => false, 1_500);
+  const dlq = await readTopic(kafka.brokers, kafka.topics.dlq, () => false, 1_500);
   expect(dlq).toEqual([]);
 });

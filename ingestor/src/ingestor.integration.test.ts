@@ -1,61 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { checkEnrichedEvent, HEADERS, type ErrorBody, type WireEvent } from '@gosight/schema';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceEnv, uniqueSuffix } from '../../test/services';
+import { serviceEnv } from '../../test/services';
 import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
-import { buildApp, type IngestorApp } from './app';
+import type { IngestorApp } from './app';
 import type { EventProducer } from './event-producer';
-import { noGeoLookup } from './geo-lookup';
-import { createKafkaProducer } from './kafka-producer';
-import { createTopics, readTopic, viaProxy } from './kafka-test-support';
-import { createUserAgentParser } from './user-agent';
-import { CHROME_UA, TEST_ORIGIN, TEST_PROJECT, testProjects, validEvents } from './test-support';
+import { readTopic, startKafkaTestApp, viaProxy, type KafkaTestApp } from './kafka-test-support';
+import { CHROME_UA, TEST_ORIGIN, TEST_PROJECT, validEvents } from './test-support';
 
 const BUFFER = 200;
+let kafka: KafkaTestApp;
 let brokers: string[];
 let topics: { raw: string; dlq: string };
-let dropTopics: () => Promise<void>;
 let proxy: TcpProxy;
 let producer: EventProducer;
 let built: IngestorApp;
 
 beforeAll(async () => {
-  brokers = serviceEnv().kafkaBrokers;
-  const suffix = uniqueSuffix();
-  topics = { raw: `ingestor-raw-${suffix}`, dlq: `ingestor-dlq-${suffix}` };
-  dropTopics = await createTopics(brokers, [topics.raw, topics.dlq]);
-  const [host = '127.0.0.1', port = '9092'] = (brokers[0] ?? '').split(':');
+  const [host = '127.0.0.1', port = '9092'] = (serviceEnv().kafkaBrokers[0] ?? '').split(':');
   proxy = await startTcpProxy(host, Number(port));
-  const logger = pino({ level: 'silent' });
   // Every broker connection (seed and advertised alike) goes through the proxy.
-  producer = createKafkaProducer({
-    brokers,
-    maxBufferedEvents: BUFFER,
-    maxBufferedBytes: 16 * 1024 * 1024,
-    batchSize: 500,
-    lingerMs: 2,
-    ackTimeoutMs: 1500,
-    log: logger,
-    socketFactory: viaProxy(() => proxy.port),
-  });
-  built = await buildApp({
-    producer,
-    geo: noGeoLookup,
-    userAgents: createUserAgentParser({ cacheSize: 10 }),
-    projects: testProjects(),
-    logger,
-    topics,
-    sdk: { path: '/sdk/gosight.js', file: '/nonexistent' },
-    retryAfterSeconds: 1,
-  });
+  kafka = await startKafkaTestApp(
+    'main',
+    { maxBufferedEvents: BUFFER, ackTimeoutMs: 1500, socketFactory: viaProxy(() => proxy.port) },
+    { retryAfterSeconds: 1 },
+  );
+  ({ brokers, topics, producer, built } = kafka);
 });
 
 afterAll(async () => {
-  await built?.app.close();
-  await producer?.close();
+  await kafka?.close();
   await proxy?.dispose();
-  await dropTopics?.();
 });
 
 function events(count: number, session: string): WireEvent[] {

@@ -5,6 +5,14 @@
  */
 import { connect } from 'node:net';
 import { Kafka, logLevel, type IHeaders, type ISocketFactory } from 'kafkajs';
+import { pino } from 'pino';
+import { serviceEnv, uniqueSuffix } from '../../test/services';
+import { buildApp, type AppDeps, type IngestorApp } from './app';
+import type { EventProducer } from './event-producer';
+import { noGeoLookup } from './geo-lookup';
+import { createKafkaProducer, type KafkaProducerOptions } from './kafka-producer';
+import { testProjects } from './test-support';
+import { createUserAgentParser } from './user-agent';
 
 export interface ReadMessage {
   key: string | null;
@@ -92,4 +100,60 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
     if (value !== undefined) out[name] = value.toString();
   }
   return out;
+}
+
+/** An ingestor app on the real broker with topics of its own, as the integration tests use it. */
+export interface KafkaTestApp {
+  brokers: string[];
+  topics: { raw: string; dlq: string };
+  producer: EventProducer;
+  built: IngestorApp;
+  /** Closes the app and the producer, then deletes the topics. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates `ingestor-<name>-raw/dlq-<suffix>` topics and an app producing to
+ * them through a real kafkajs producer; `producer` overrides its buffer and
+ * timeout settings (and can route connections through a proxy).
+ */
+export async function startKafkaTestApp(
+  name: string,
+  producer: Pick<KafkaProducerOptions, 'maxBufferedEvents' | 'ackTimeoutMs' | 'socketFactory'>,
+  app: Pick<AppDeps, 'retryAfterSeconds'> = {},
+): Promise<KafkaTestApp> {
+  const brokers = serviceEnv().kafkaBrokers;
+  const suffix = uniqueSuffix();
+  const topics = { raw: `ingestor-${name}-raw-${suffix}`, dlq: `ingestor-${name}-dlq-${suffix}` };
+  const dropTopics = await createTopics(brokers, [topics.raw, topics.dlq]);
+  const logger = pino({ level: 'silent' });
+  const kafkaProducer = createKafkaProducer({
+    brokers,
+    maxBufferedBytes: 16 * 1024 * 1024,
+    batchSize: 500,
+    lingerMs: 2,
+    log: logger,
+    ...producer,
+  });
+  const built = await buildApp({
+    producer: kafkaProducer,
+    geo: noGeoLookup,
+    userAgents: createUserAgentParser({ cacheSize: 10 }),
+    projects: testProjects(),
+    logger,
+    topics,
+    sdk: { path: '/sdk/gosight.js', file: '/nonexistent' },
+    ...app,
+  });
+  return {
+    brokers,
+    topics,
+    producer: kafkaProducer,
+    built,
+    async close() {
+      await built.app.close();
+      await kafkaProducer.close();
+      await dropTopics();
+    },
+  };
 }
