@@ -16,12 +16,18 @@
  *   npx tsx bench/ingestor/run.ts --tsx      # ingestor through the tsx loader instead
  *   npx tsx bench/ingestor/run.ts --cpu-prof # also write a CPU profile of the ingestor
  *                                            # (bench/ingestor/dist/profiles; read with cpu-top.ts)
+ *   npx tsx bench/ingestor/run.ts --cpu-prof --only=single
+ *       # one load phase alone (single | batch), e.g. for a profile of it
+ *   npx tsx bench/ingestor/run.ts --kafka-anywhere
+ *       # leave the local Kafka broker's threads on both cores; by default they are
+ *       # pinned to core 1 with the load generator for the run (and put back after),
+ *       # so core 0 is the ingestor's alone, as "one core" means
  *   npx tsx bench/ingestor/run.ts --sessions-per-request=5
  *       # the 25-event requests mix 5 sessions (5 Kafka messages a request);
  *       # default 1, as the SDK sends: one page, one session a beacon
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -35,6 +41,8 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const geoip = process.argv.includes('--geoip');
 const viaTsx = process.argv.includes('--tsx');
 const cpuProf = process.argv.includes('--cpu-prof');
+const kafkaAnywhere = process.argv.includes('--kafka-anywhere');
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.split('=')[1];
 const PHASE_SECONDS = 10;
 const WARMUP_SECONDS = 5;
 const distDir = join(root, 'bench/ingestor/dist');
@@ -108,11 +116,13 @@ function pinned(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   nodeArgs = ['--import', 'tsx'],
+  // Servers write to the terminal (their stdout is never read: a full pipe would stall them).
+  stdout: 'pipe' | 'inherit' = 'pipe',
 ): ChildProcess {
   return spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
 }
 
@@ -138,6 +148,11 @@ interface LoadResult {
   timeouts: number;
   p50: number;
   p99: number;
+  /** Open-loop phases only: p99.9, the slowest answer, and how late the sender was at worst. */
+  p999?: number;
+  max?: number;
+  maxBehindMs?: number;
+  slowWindows?: number;
   seconds: number;
   /** CPU the server used during the phase, in cores (1 = one core busy all the time). */
   cpuCores: number;
@@ -169,7 +184,11 @@ async function load(
     ...(rate ? { rate } : {}),
   };
   const cpuBefore = cpuSeconds(serverPids.get(port));
-  const child = pinned(1, ['bench/ingestor/load.ts', JSON.stringify(phase)]);
+  // A fixed rate is offered open-loop (evenly spaced); max load is autocannon's closed loop.
+  const child = pinned(1, [
+    rate ? 'bench/ingestor/open-loop.ts' : 'bench/ingestor/load.ts',
+    JSON.stringify(phase),
+  ]);
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => child.once('exit', resolve));
@@ -201,6 +220,28 @@ function rssMb(pid: number | undefined): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+/**
+ * Pins every thread of the local Kafka broker (the one `npm run stack:up`
+ * started) to core 1; returns a function that restores its CPU mask, or
+ * undefined when there is no local broker we started (a remote one is left alone).
+ */
+function pinLocalKafka(): (() => void) | undefined {
+  const pidFile = join(root, 'deploy/local/.state/kafka.pid');
+  if (kafkaAnywhere || !existsSync(pidFile)) return undefined;
+  const pid = readFileSync(pidFile, 'utf8').trim();
+  try {
+    const mask = /mask: ([0-9a-f]+)/.exec(
+      execFileSync('taskset', ['-p', pid], { encoding: 'utf8' }),
+    )?.[1];
+    execFileSync('taskset', ['-a', '-p', '2', pid], { stdio: 'ignore' });
+    return () => {
+      if (mask) execFileSync('taskset', ['-a', '-p', mask, pid], { stdio: 'ignore' });
+    };
+  } catch {
+    return undefined; // not running, or not ours to pin: measure as it is
+  }
 }
 
 async function main(): Promise<void> {
@@ -241,10 +282,18 @@ async function main(): Promise<void> {
       GOSIGHT_SDK_FILE: join(root, 'sdk/dist/gosight.js'),
     },
     nodeArgs,
+    'inherit',
   );
-  const bare = pinned(0, ['bench/ingestor/bare-server.ts', String(BARE_PORT)]);
+  const bare = pinned(
+    0,
+    ['bench/ingestor/bare-server.ts', String(BARE_PORT)],
+    {},
+    undefined,
+    'inherit',
+  );
   if (bare.pid !== undefined) serverPids.set(BARE_PORT, bare.pid);
   if (ingestor.pid !== undefined) serverPids.set(INGESTOR_PORT, ingestor.pid);
+  const unpinKafka = pinLocalKafka();
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMb(ingestor.pid).rss);
@@ -256,6 +305,16 @@ async function main(): Promise<void> {
     const batch = body(25);
     const rssIdle = rssMb(ingestor.pid).rss;
 
+    if (only === 'single' || only === 'batch') {
+      const payload = only === 'single' ? single : batch;
+      const events = only === 'single' ? 1 : 25;
+      await load(INGESTOR_PORT, payload, undefined, WARMUP_SECONDS);
+      const r = await load(INGESTOR_PORT, payload);
+      console.log(
+        `ingestor, ${events} event(s)/req: ${Math.round(okRps(r))} req/s, ${Math.round(okRps(r) * events)} events/s, server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * events)).toFixed(1)} µs/event, p50 ${r.p50} ms, p99 ${r.p99} ms`,
+      );
+      return;
+    }
     // Warm-up (JIT, connections, UA cache) on both servers; its 202s count towards the topic check.
     const warmBatch = await load(INGESTOR_PORT, batch, undefined, WARMUP_SECONDS);
     const warmSingle = await load(INGESTOR_PORT, single, undefined, 2);
@@ -266,6 +325,8 @@ async function main(): Promise<void> {
     const halfRate = Math.round(okRps(ingBatch) / 2);
     const produceBefore = await produceTotals();
     const ingHalf = await load(INGESTOR_PORT, batch, halfRate);
+    // The same open-loop rate against the bare route: what the machine alone does to a tail.
+    const bareHalf = await load(BARE_PORT, batch, halfRate);
     const produceAfter = await produceTotals();
     const meanMs = (sum: number, count: number) => (1000 * sum) / Math.max(1, count);
     const waitMs = meanMs(
@@ -294,12 +355,18 @@ async function main(): Promise<void> {
           8,
         )} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  server CPU ${r.cpuCores.toFixed(2)} cores = ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * events)).toFixed(1)} µs/event`;
     console.log(
-      `\ningestor benchmark (${geoip ? 'with' : 'without'} GeoIP, ${SESSIONS_PER_REQUEST} session(s) per 25-event request, ${viaTsx ? 'tsx loader' : 'bundle under plain node'}; server on core 0, autocannon on core 1, ${CONNECTIONS} connections, ${PHASE_SECONDS} s a phase; 202s only)`,
+      `\ningestor benchmark (${geoip ? 'with' : 'without'} GeoIP, ${SESSIONS_PER_REQUEST} session(s) per 25-event request, ${viaTsx ? 'tsx loader' : 'bundle under plain node'}; server on core 0, load generator on core 1${unpinKafka ? ' with the local Kafka broker' : ''}, ${CONNECTIONS} connections, ${PHASE_SECONDS} s a phase; 202s only)`,
     );
     console.log(line('bare Fastify route, 1 event/req', bareSingle, 1));
     console.log(line('ingestor, 1 event/req', ingSingle, 1));
     console.log(line('ingestor, 25 events/req (max)', ingBatch, 25));
     console.log(line(`ingestor, 25 events/req @ ${halfRate} req/s`, ingHalf, 25));
+    console.log(
+      `half load offered open-loop (evenly spaced, latency from the planned send): p99.9 ${ingHalf.p999} ms, slowest ${ingHalf.max} ms, sender at worst ${ingHalf.maxBehindMs} ms behind plan, ${((ingHalf.slowWindows ?? 0) * 100).toFixed(0)}% of 100 ms windows had an answer over 20 ms`,
+    );
+    console.log(
+      `the same open-loop rate on the bare Fastify route: p50 ${bareHalf.p50} ms, p99 ${bareHalf.p99} ms, slowest ${bareHalf.max} ms, sender at worst ${bareHalf.maxBehindMs} ms behind plan, ${((bareHalf.slowWindows ?? 0) * 100).toFixed(0)}% of windows over 20 ms`,
+    );
     console.log(
       `at half load a batch waited ${waitMs.toFixed(1)} ms on average for Kafka's acknowledgement; ${kafkaRequests} produce requests took ${requestMs.toFixed(1)} ms each on average`,
     );
@@ -319,6 +386,7 @@ async function main(): Promise<void> {
       `load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
   } finally {
+    unpinKafka?.();
     clearInterval(sampler);
     ingestor.kill('SIGTERM');
     bare.kill('SIGTERM');
