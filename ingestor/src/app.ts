@@ -72,9 +72,12 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
       reply.header('retry-after', String(ingestError.retryAfterSeconds));
     }
     const events = (request.body as { events?: unknown } | undefined)?.events;
-    if (request.routeOptions.url === BATCH_PATH && Array.isArray(events)) {
+    // Past the checks the body is released; the authorised batch keeps its event count.
+    const eventCount =
+      request.gosightBatch?.eventCount ?? (Array.isArray(events) ? events.length : undefined);
+    if (request.routeOptions.url === BATCH_PATH && eventCount !== undefined) {
       const project = request.gosightBatch?.project.key ?? 'unknown';
-      metrics.countEvents('rejected', ingestError.code, project, events.length);
+      metrics.countEvents('rejected', ingestError.code, project, eventCount);
     }
     return reply.code(ingestError.status).send(errorBody(ingestError));
   });

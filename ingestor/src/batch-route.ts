@@ -47,7 +47,18 @@ export interface BatchRouteDeps {
 interface AuthorisedBatch {
   project: Project;
   sentAt: number;
+  /** Emptied once the messages are built: nothing per event is held while Kafka answers. */
   events: readonly unknown[];
+  /** How many events the body carried (for the rejected-events counter). */
+  eventCount: number;
+}
+
+/** What one request produces, and the counts its answer and metrics need. */
+interface PreparedBatch {
+  outgoing: TopicMessages[];
+  accepted: number;
+  quarantineRules: string[];
+  dropped: number;
 }
 
 declare module 'fastify' {
@@ -60,6 +71,55 @@ declare module 'fastify' {
 export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Promise<void> {
   const { producer, geo, userAgents, projects, topics, metrics } = deps;
   const pipeline = createEventPipeline();
+
+  /** Runs every event through the pipeline and builds the raw and DLQ messages. */
+  function prepareBatch(batch: AuthorisedBatch, context: BatchContext): PreparedBatch {
+    // Accepted events as JSON, per session in request order: one raw message per session.
+    const bySession = new Map<string, string[]>();
+    let accepted = 0;
+    const dlq: BusMessage[] = [];
+    let dropped = 0;
+    let shared: string | undefined;
+    const quarantineRules: string[] = [];
+    for (let index = 0; index < batch.events.length; index++) {
+      const event = batch.events[index];
+      const result = pipeline(event, index, context);
+      if (result.kind === 'ok') {
+        shared ??= sharedFieldsJson(result.value);
+        const json = enrichedJson(result.value, shared);
+        const list = bySession.get(result.value.session_id);
+        if (list) list.push(json);
+        else bySession.set(result.value.session_id, [json]);
+        accepted++;
+      } else if (result.kind === 'quarantine') {
+        quarantineRules.push(result.rule);
+        dlq.push(
+          quarantineMessage(
+            {
+              step: result.step,
+              reason: result.reason.slice(0, 2048),
+              project_id: batch.project.key,
+              received_at: context.receivedAt,
+              raw: JSON.stringify(event),
+              source: 'ingestor',
+            },
+            event,
+          ),
+        );
+      } else {
+        dropped++;
+      }
+    }
+
+    const raw: BusMessage[] = [];
+    for (const [session, jsons] of bySession) {
+      raw.push(...rawSessionMessages(batch.project.key, session, jsons));
+    }
+    const outgoing: TopicMessages[] = [];
+    if (raw.length > 0) outgoing.push({ topic: topics.raw, messages: raw });
+    if (dlq.length > 0) outgoing.push({ topic: topics.dlq, messages: dlq });
+    return { outgoing, accepted, quarantineRules, dropped };
+  }
   registerBodyParsing(app);
   registerCors(app, BATCH_PATH, projects);
   app.decorateRequest('gosightBatch', null);
@@ -105,7 +165,12 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         }
         // The raw events (not zod's copies) so a quarantined one is stored exactly as sent.
         const events = (request.body as { events: unknown[] }).events;
-        request.gosightBatch = { project, sentAt: checked.value.sent_at, events };
+        request.gosightBatch = {
+          project,
+          sentAt: checked.value.sent_at,
+          events,
+          eventCount: events.length,
+        };
       },
     },
     async (request, reply) => {
@@ -124,50 +189,12 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         userAgent: userAgents.parse(request.headers['user-agent']),
       };
 
-      // Accepted events as JSON, per session in request order: one raw message per session.
-      const bySession = new Map<string, string[]>();
-      let accepted = 0;
-      const dlq: BusMessage[] = [];
-      let dropped = 0;
-      let shared: string | undefined;
-      const quarantineRules: string[] = [];
-      for (let index = 0; index < batch.events.length; index++) {
-        const event = batch.events[index];
-        const result = pipeline(event, index, context);
-        if (result.kind === 'ok') {
-          shared ??= sharedFieldsJson(result.value);
-          const json = enrichedJson(result.value, shared);
-          const list = bySession.get(result.value.session_id);
-          if (list) list.push(json);
-          else bySession.set(result.value.session_id, [json]);
-          accepted++;
-        } else if (result.kind === 'quarantine') {
-          quarantineRules.push(result.rule);
-          dlq.push(
-            quarantineMessage(
-              {
-                step: result.step,
-                reason: result.reason.slice(0, 2048),
-                project_id: batch.project.key,
-                received_at: receivedAt,
-                raw: JSON.stringify(event),
-                source: 'ingestor',
-              },
-              event,
-            ),
-          );
-        } else {
-          dropped++;
-        }
-      }
-
-      const raw: BusMessage[] = [];
-      for (const [session, jsons] of bySession) {
-        raw.push(...rawSessionMessages(batch.project.key, session, jsons));
-      }
-      const outgoing: TopicMessages[] = [];
-      if (raw.length > 0) outgoing.push({ topic: topics.raw, messages: raw });
-      if (dlq.length > 0) outgoing.push({ topic: topics.dlq, messages: dlq });
+      const prepared = prepareBatch(batch, context);
+      // Release the body and the parsed events before waiting for Kafka: under load many
+      // requests wait at once, and whatever they hold outlives young-generation GCs.
+      batch.events = [];
+      request.body = undefined;
+      const { outgoing, accepted, quarantineRules, dropped } = prepared;
       const started = performance.now();
       try {
         await producer.send(outgoing);
@@ -183,7 +210,7 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
       if (accepted > 0) metrics.countEvents('accepted', '', project, accepted);
       for (const rule of quarantineRules) metrics.countEvents('quarantined', rule, project);
       if (dropped > 0) metrics.countEvents('dropped', 'bot', project, dropped);
-      const body: BatchAccepted = { accepted, quarantined: dlq.length };
+      const body: BatchAccepted = { accepted, quarantined: quarantineRules.length };
       return reply.code(202).send(body);
     },
   );
