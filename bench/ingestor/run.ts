@@ -17,7 +17,7 @@
  *   npx tsx bench/ingestor/run.ts --cpu-prof # also write a CPU profile of the ingestor
  *                                            # (bench/ingestor/dist/profiles; read with cpu-top.ts)
  *   npx tsx bench/ingestor/run.ts --cpu-prof --only=single
- *       # one load phase alone (single | batch), e.g. for a profile of it
+ *       # one load phase alone (single | batch | half, with --rate=N req/s), e.g. for a profile
  *   npx tsx bench/ingestor/run.ts --kafka-anywhere
  *       # leave the local Kafka broker's threads on both cores; by default they are
  *       # pinned to core 1 with the load generator for the run (and put back after),
@@ -60,6 +60,11 @@ const CONNECTIONS = Number(
 const SESSIONS_PER_REQUEST = Number(
   process.argv.find((arg) => arg.startsWith('--sessions-per-request='))?.split('=')[1] ?? 1,
 );
+/** The NODE_OPTIONS of the ingestor image (deploy/compose/Dockerfile), read from there. */
+const INGESTOR_NODE_FLAGS =
+  /FROM runtime AS ingestor[\s\S]*?NODE_OPTIONS=(\S+)/.exec(
+    readFileSync(join(root, 'deploy/compose/Dockerfile'), 'utf8'),
+  )?.[1] ?? '';
 const INGESTOR_PORT = 18080;
 const BARE_PORT = 18081;
 const project = 'pk_bench';
@@ -210,7 +215,21 @@ async function produceTotals() {
     waitCount: read('produce_seconds_count'),
     requestSum: read('bus_request_seconds_sum'),
     requestCount: read('bus_request_seconds_count'),
+    // Produce requests that took at most 25 / 100 ms (histogram buckets).
+    requestsUpTo25ms: read('bus_request_seconds_bucket\\{le="0.025"\\}'),
+    requestsUpTo100ms: read('bus_request_seconds_bucket\\{le="0.1"\\}'),
   };
+}
+
+/** The ingestor's own account of its memory (prom-client's default metrics), in MB. */
+async function memoryBreakdown(): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${INGESTOR_PORT}/metrics`)).text();
+  const mb = (name: string) =>
+    (
+      Number(new RegExp(`^gosight_ingestor_${name} ([\\d.e+-]+)`, 'm').exec(text)?.[1] ?? 0) /
+      2 ** 20
+    ).toFixed(0);
+  return `RSS ${mb('process_resident_memory_bytes')} MB = V8 heap ${mb('nodejs_heap_size_total_bytes')} MB (${mb('nodejs_heap_size_used_bytes')} used) + external ${mb('nodejs_external_memory_bytes')} MB + the rest (code, stacks, malloc)`;
 }
 
 /** Requests per second answered 2xx (202): failures do not count as throughput. */
@@ -261,8 +280,9 @@ async function main(): Promise<void> {
   const profileDir = join(distDir, 'profiles');
   if (cpuProf) mkdirSync(profileDir, { recursive: true });
   const nodeArgs = [
-    // Extra V8 flags for the ingestor, e.g. BENCH_NODE_FLAGS="--max-semi-space-size=16".
-    ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    // V8 flags for the ingestor: by default those its image runs with (deploy/compose/Dockerfile);
+    // e.g. BENCH_NODE_FLAGS="--max-semi-space-size=16" to compare.
+    ...(process.env.BENCH_NODE_FLAGS ?? INGESTOR_NODE_FLAGS).split(' ').filter(Boolean),
     ...(viaTsx ? ['--import', 'tsx'] : []),
     ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
   ];
@@ -305,13 +325,25 @@ async function main(): Promise<void> {
     const batch = body(25);
     const rssIdle = rssMb(ingestor.pid).rss;
 
+    if (only === 'half') {
+      // An open-loop phase alone at --rate=N requests/s (default 800), e.g. for a profile of it.
+      const rate = Number(
+        process.argv.find((arg) => arg.startsWith('--rate='))?.split('=')[1] ?? 800,
+      );
+      await load(INGESTOR_PORT, batch, undefined, WARMUP_SECONDS);
+      const r = await load(INGESTOR_PORT, batch, rate);
+      console.log(
+        `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms`,
+      );
+      return;
+    }
     if (only === 'single' || only === 'batch') {
       const payload = only === 'single' ? single : batch;
       const events = only === 'single' ? 1 : 25;
       await load(INGESTOR_PORT, payload, undefined, WARMUP_SECONDS);
       const r = await load(INGESTOR_PORT, payload);
       console.log(
-        `ingestor, ${events} event(s)/req: ${Math.round(okRps(r))} req/s, ${Math.round(okRps(r) * events)} events/s, server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * events)).toFixed(1)} µs/event, p50 ${r.p50} ms, p99 ${r.p99} ms`,
+        `ingestor, ${events} event(s)/req: ${Math.round(okRps(r))} req/s, ${Math.round(okRps(r) * events)} events/s, server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * events)).toFixed(1)} µs/event, p50 ${r.p50} ms, p99 ${r.p99} ms, peak RSS ${Math.max(peakRss, rssMb(ingestor.pid).hwm).toFixed(0)} MB`,
       );
       return;
     }
@@ -322,6 +354,7 @@ async function main(): Promise<void> {
     const bareSingle = await load(BARE_PORT, single);
     const ingSingle = await load(INGESTOR_PORT, single);
     const ingBatch = await load(INGESTOR_PORT, batch);
+    const memoryAfterMax = await memoryBreakdown();
     const halfRate = Math.round(okRps(ingBatch) / 2);
     const produceBefore = await produceTotals();
     const ingHalf = await load(INGESTOR_PORT, batch, halfRate);
@@ -338,6 +371,8 @@ async function main(): Promise<void> {
       produceAfter.requestCount - produceBefore.requestCount,
     );
     const kafkaRequests = produceAfter.requestCount - produceBefore.requestCount;
+    const slowKafkaRequests = (bucket: 'requestsUpTo25ms' | 'requestsUpTo100ms') =>
+      kafkaRequests - (produceAfter[bucket] - produceBefore[bucket]);
     const rssEnd = rssMb(ingestor.pid);
 
     const offsets = await admin.fetchTopicOffsets(topics.raw);
@@ -355,7 +390,7 @@ async function main(): Promise<void> {
           8,
         )} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  server CPU ${r.cpuCores.toFixed(2)} cores = ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * events)).toFixed(1)} µs/event`;
     console.log(
-      `\ningestor benchmark (${geoip ? 'with' : 'without'} GeoIP, ${SESSIONS_PER_REQUEST} session(s) per 25-event request, ${viaTsx ? 'tsx loader' : 'bundle under plain node'}; server on core 0, load generator on core 1${unpinKafka ? ' with the local Kafka broker' : ''}, ${CONNECTIONS} connections, ${PHASE_SECONDS} s a phase; 202s only)`,
+      `\ningestor benchmark (node flags: ${nodeArgs.join(' ') || 'none'}; ${geoip ? 'with' : 'without'} GeoIP, ${SESSIONS_PER_REQUEST} session(s) per 25-event request, ${viaTsx ? 'tsx loader' : 'bundle under plain node'}; server on core 0, load generator on core 1${unpinKafka ? ' with the local Kafka broker' : ''}, ${CONNECTIONS} connections, ${PHASE_SECONDS} s a phase; 202s only)`,
     );
     console.log(line('bare Fastify route, 1 event/req', bareSingle, 1));
     console.log(line('ingestor, 1 event/req', ingSingle, 1));
@@ -368,11 +403,12 @@ async function main(): Promise<void> {
       `the same open-loop rate on the bare Fastify route: p50 ${bareHalf.p50} ms, p99 ${bareHalf.p99} ms, slowest ${bareHalf.max} ms, sender at worst ${bareHalf.maxBehindMs} ms behind plan, ${((bareHalf.slowWindows ?? 0) * 100).toFixed(0)}% of windows over 20 ms`,
     );
     console.log(
-      `at half load a batch waited ${waitMs.toFixed(1)} ms on average for Kafka's acknowledgement; ${kafkaRequests} produce requests took ${requestMs.toFixed(1)} ms each on average`,
+      `at half load a batch waited ${waitMs.toFixed(1)} ms on average for Kafka's acknowledgement; ${kafkaRequests} produce requests took ${requestMs.toFixed(1)} ms each on average, ${slowKafkaRequests('requestsUpTo25ms')} over 25 ms, ${slowKafkaRequests('requestsUpTo100ms')} over 100 ms`,
     );
     console.log(
       `single-event ratio ingestor / bare Fastify: ${(okRps(ingSingle) / okRps(bareSingle)).toFixed(2)}`,
     );
+    console.log(`memory right after the max phase: ${memoryAfterMax}`);
     console.log(
       `ingestor RSS: idle ${rssIdle.toFixed(0)} MB, peak ${Math.max(peakRss, rssEnd.hwm).toFixed(0)} MB, end ${rssEnd.rss.toFixed(0)} MB`,
     );
