@@ -330,7 +330,7 @@ async function main(): Promise<void> {
       const rate = Number(
         process.argv.find((arg) => arg.startsWith('--rate='))?.split('=')[1] ?? 800,
       );
-      await load(INGESTOR_PORT, batch, undefined, WARMUP_SECONDS);
+      await load(INGESTOR_PORT, batch, rate, WARMUP_SECONDS);
       const r = await load(INGESTOR_PORT, batch, rate);
       console.log(
         `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms`,
