@@ -34,6 +34,30 @@ export function sessionMember(projectId: string, sessionId: string): string {
   return JSON.stringify([projectId, sessionId]);
 }
 
+/** JSON.stringify writes a lone surrogate as a `\udXXX` escape (valid pairs stay as they are). */
+const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
+
+/**
+ * The events argument of APPLY_SCRIPT: their facts as one JSON array. Redis's
+ * cjson rejects an escaped lone surrogate, so strings carrying one are made
+ * well-formed first (U+FFFD in its place, which is also what a UTF-8 argument
+ * would have carried).
+ */
+export function packFacts(events: readonly SessionEvent[]): string {
+  const facts = events.map(sessionFacts);
+  const json = JSON.stringify(facts);
+  if (!LONE_SURROGATE_ESCAPE.test(json)) return json;
+  return JSON.stringify(facts.map((fields) => fields.map(wellFormed)));
+}
+
+/** The string with every lone surrogate replaced by U+FFFD. */
+function wellFormed(text: string): string {
+  return text.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
+}
+
 /** Creates the Redis session store; `close()` closes the given connection. */
 export function createRedisSessionStore(options: RedisSessionStoreOptions): SessionStore {
   const { redis, prefix } = options;
@@ -68,13 +92,6 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
         const pipeline = redis.pipeline();
         for (const [member, list] of bySession) {
           const first = list[0] as SessionEvent;
-          const args: (string | number)[] = [
-            member,
-            first.project_id,
-            first.session_id,
-            options.stateTtlSeconds,
-          ];
-          for (const event of list) args.push(...sessionFacts(event));
           pipeline.evalsha(
             apply.sha,
             5,
@@ -83,7 +100,11 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
             live,
             fin,
             `${prefix}closed:${member}`,
-            ...args,
+            member,
+            first.project_id,
+            first.session_id,
+            options.stateTtlSeconds,
+            packFacts(list),
           );
         }
         const results = (await pipeline.exec()) ?? [];
