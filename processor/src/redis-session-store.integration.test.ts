@@ -5,10 +5,11 @@ import { createRedisSessionStore } from './redis-session-store';
 import { enrichedEvent, newSession } from './testing/enriched-builder';
 import { describeSessionStore } from './testing/session-store-suite';
 
-describeSessionStore('redis', async () => {
+/** A store on the test Redis under a key prefix of its own; `cleanup` deletes its keys. */
+async function openStore(name: string) {
   const redis = new Redis(serviceEnv().redisUrl);
   await redis.ping();
-  const prefix = `test:store-suite:${uniqueSuffix()}:`;
+  const prefix = `test:${name}:${uniqueSuffix()}:`;
   const store = createRedisSessionStore({
     redis,
     prefix,
@@ -17,24 +18,19 @@ describeSessionStore('redis', async () => {
   });
   return {
     store,
-    async cleanup() {
+    cleanup: async () => {
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       await store.close();
     },
   };
-});
+}
+
+describeSessionStore('redis', () => openStore('store-suite'));
 
 describe('redis session store: text that crosses the script as JSON', () => {
   it('keeps quotes, backslashes, NUL and emoji exactly, and a lone surrogate as U+FFFD', async () => {
-    const redis = new Redis(serviceEnv().redisUrl);
-    const prefix = `test:store-text:${uniqueSuffix()}:`;
-    const store = createRedisSessionStore({
-      redis,
-      prefix,
-      stateTtlSeconds: 600,
-      tombstoneTtlSeconds: 600,
-    });
+    const { store, cleanup } = await openStore('store-text');
     try {
       const s = newSession('pk_text');
       const url = 'https://shop.test/é?q="a\\b"&z=\u0000&e=\ud83d\ude00';
@@ -52,9 +48,7 @@ describe('redis session store: text that crosses the script as JSON', () => {
       expect(outcome.state.utmSource).toBe('x\ufffdy');
       expect(outcome.state.referrer).toBe('https://ref.test/\ufffd');
     } finally {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await store.close();
+      await cleanup();
     }
   });
 });
