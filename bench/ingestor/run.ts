@@ -318,6 +318,36 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMb(ingestor.pid).rss);
   }, 250);
+  // Servers stopped, broker unpinned, topics deleted: at the end, or on Ctrl-C / SIGTERM.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      unpinKafka?.();
+      clearInterval(sampler);
+      ingestor.kill('SIGTERM');
+      bare.kill('SIGTERM');
+      await Promise.all(
+        [ingestor, bare].map(
+          (c) =>
+            new Promise((resolve) =>
+              c.exitCode !== null || c.signalCode !== null
+                ? resolve(null)
+                : c.once('exit', resolve),
+            ),
+        ),
+      );
+      await admin.deleteTopics({ topics: [topics.raw, topics.dlq] }).catch(() => undefined);
+      await admin.disconnect();
+    })());
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx),
+  // and a second signal with no listener left would kill it mid-cleanup.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (cleaning) return;
+      console.error(`${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
   try {
     await waitReady(`http://127.0.0.1:${INGESTOR_PORT}/readyz`);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -422,18 +452,7 @@ async function main(): Promise<void> {
       `load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
   } finally {
-    unpinKafka?.();
-    clearInterval(sampler);
-    ingestor.kill('SIGTERM');
-    bare.kill('SIGTERM');
-    await Promise.all(
-      [ingestor, bare].map(
-        (c) =>
-          new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve))),
-      ),
-    );
-    await admin.deleteTopics({ topics: [topics.raw, topics.dlq] }).catch(() => undefined);
-    await admin.disconnect();
+    await cleanup();
   }
 }
 

@@ -139,7 +139,6 @@ async function main(): Promise<void> {
   });
   await runMigrations({ client: clickhouse, database });
   const T0 = Date.UTC(2026, 10, 22, 0);
-  let child: ReturnType<typeof spawn> | undefined;
   try {
     let t = Date.now();
     await produce(EVENTS, T0);
@@ -247,7 +246,17 @@ async function main(): Promise<void> {
       `machine: ${(await import('node:os')).cpus().length} cores (Kafka, Redis and ClickHouse share them)`,
     );
   } finally {
-    if (child && child.exitCode === null) {
+    await cleanup();
+  }
+}
+
+/** Processor stopped, database, groups, topics and Redis keys dropped: at the end, or on Ctrl-C / SIGTERM. */
+let cleaning: Promise<void> | undefined;
+/** The processor under test, once started. */
+let child: ReturnType<typeof spawn> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await new Promise((resolve) => child?.once('exit', resolve));
     }
@@ -264,7 +273,17 @@ async function main(): Promise<void> {
     } while (cursor !== '0');
     redis.disconnect();
     await Promise.all([admin.disconnect(), producer.disconnect(), clickhouse.close()]);
-  }
+  })();
+  return cleaning;
+}
+// `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx),
+// and a second signal with no listener left would kill it mid-cleanup.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (cleaning) return;
+    say(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
 }
 
 await main();
