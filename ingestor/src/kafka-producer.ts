@@ -26,6 +26,7 @@ import {
 } from 'kafkajs';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { BusError, type EventProducer, type TopicMessages } from './event-producer';
+import { useFastCrc32cInKafkajs } from './kafka-crc32c';
 
 export interface KafkaProducerOptions {
   brokers: readonly string[];
@@ -83,6 +84,9 @@ interface Queued {
 
 /** Creates the producer and starts connecting in the background (sends wait for it). */
 export function createKafkaProducer(options: KafkaProducerOptions): EventProducer {
+  if (!useFastCrc32cInKafkajs()) {
+    options.log.debug('kafkajs encoded a record batch before: it keeps its own CRC-32C loop');
+  }
   const kafka = new Kafka({
     clientId: options.clientId ?? 'gosight-ingestor',
     brokers: [...options.brokers],
