@@ -1,5 +1,6 @@
 /**
- * One load phase with autocannon (keep-alive connections), run as its own
+ * One closed-loop load phase (as fast as the server answers) with autocannon
+ * (keep-alive connections); fixed rates go to open-loop.ts. Run as its own
  * process pinned to the other core. Input: a JSON argument; output: one JSON
  * line with throughput and latency.
  */
@@ -11,8 +12,6 @@ interface Phase {
   headers: Record<string, string>;
   connections: number;
   durationSeconds: number;
-  /** Requests per second overall; max throughput when absent. */
-  rate?: number;
 }
 
 const phase = JSON.parse(process.argv[2] ?? '{}') as Phase;
@@ -25,7 +24,6 @@ const result = await autocannon({
   // "[<id>]" in the body becomes a fresh URL-safe id per request (distinct sessions).
   idReplacement: true,
   duration: phase.durationSeconds,
-  ...(phase.rate ? { overallRate: phase.rate } : {}),
 });
 console.log(
   JSON.stringify({

@@ -2,7 +2,9 @@
  * Ingestor benchmark (prints figures; not a timed test). Against the real
  * local Kafka (KAFKA_BROKERS, default 127.0.0.1:9092) with its own topics:
  * the ingestor and a bare Fastify route run pinned to core 0, the load
- * generator (autocannon, keep-alive connections) to core 1. About 75 s.
+ * generators to core 1 (with the local broker, see --kafka-anywhere): autocannon's
+ * closed loop for maximum throughput, open-loop.ts for the half-load phase
+ * (evenly spaced; the bare route gets the same rate as reference). About 90 s.
  *
  * The ingestor runs as in production: an esbuild bundle of ingestor/src/main.ts
  * (npm packages external, as deploy/compose bundles it) under plain `node`,
