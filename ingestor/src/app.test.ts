@@ -254,6 +254,10 @@ describe('POST /v1/batch', () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('2');
     expect(errorOf(res.body).code).toBe('BUS_BUFFER_FULL');
+    // The body is released before the bus answers; the batch's events are still counted.
+    expect((await app.inject('/metrics')).body).toContain(
+      `gosight_ingestor_events_total{outcome="rejected",reason="BUS_BUFFER_FULL",project="${TEST_PROJECT}"} ${batchOf().events.length}`,
+    );
     expect((await app.inject('/readyz')).statusCode).toBe(503);
     producer.failWith = undefined;
     expect((await app.inject('/readyz')).statusCode).toBe(200);
