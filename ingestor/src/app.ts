@@ -61,8 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
   const metrics = createMetrics(() => deps.producer.bufferedEvents());
   deps.producer.observeRequests?.((seconds) => metrics.busRequestSeconds.observe(seconds));
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.countRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);
+    done();
   });
 
   app.setErrorHandler(async (error, request, reply) => {

@@ -5,7 +5,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { BatchAccepted } from '@gosight/schema';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { BatchContext } from './batch-context';
 import { checkEnvelope } from './check-envelope';
@@ -120,6 +120,27 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
     if (dlq.length > 0) outgoing.push({ topic: topics.dlq, messages: dlq });
     return { outgoing, accepted, quarantineRules, dropped };
   }
+
+  /** Checks the envelope, the project and its origin; keeps the authorised batch on the request. */
+  function authorise(request: FastifyRequest, reply: FastifyReply): void {
+    const checked = checkEnvelope(request.body);
+    if (!checked.ok) throw new IngestError('BATCH_INVALID', checked.reason, checked.problem.path);
+    const project = projects.get(checked.value.project);
+    if (!project) throw new IngestError('PROJECT_UNKNOWN', undefined, 'project');
+    const origin = request.headers.origin;
+    if (origin !== undefined && !project.origins.allows(origin)) {
+      revokeOrigin(reply);
+      throw new IngestError('ORIGIN_FORBIDDEN', `origin ${origin.slice(0, 200)} is not allowed`);
+    }
+    // The raw events (not zod's copies) so a quarantined one is stored exactly as sent.
+    const events = (request.body as { events: unknown[] }).events;
+    request.gosightBatch = {
+      project,
+      sentAt: checked.value.sent_at,
+      events,
+      eventCount: events.length,
+    };
+  }
   registerBodyParsing(app);
   registerCors(app, BATCH_PATH, projects);
   app.decorateRequest('gosightBatch', null);
@@ -149,28 +170,13 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
             ),
         },
       },
-      preValidation: async (request, reply) => {
-        const checked = checkEnvelope(request.body);
-        if (!checked.ok)
-          throw new IngestError('BATCH_INVALID', checked.reason, checked.problem.path);
-        const project = projects.get(checked.value.project);
-        if (!project) throw new IngestError('PROJECT_UNKNOWN', undefined, 'project');
-        const origin = request.headers.origin;
-        if (origin !== undefined && !project.origins.allows(origin)) {
-          revokeOrigin(reply);
-          throw new IngestError(
-            'ORIGIN_FORBIDDEN',
-            `origin ${origin.slice(0, 200)} is not allowed`,
-          );
+      preValidation: (request, reply, done) => {
+        try {
+          authorise(request, reply);
+          done();
+        } catch (error) {
+          done(error as Error);
         }
-        // The raw events (not zod's copies) so a quarantined one is stored exactly as sent.
-        const events = (request.body as { events: unknown[] }).events;
-        request.gosightBatch = {
-          project,
-          sentAt: checked.value.sent_at,
-          events,
-          eventCount: events.length,
-        };
       },
     },
     async (request, reply) => {

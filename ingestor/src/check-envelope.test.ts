@@ -1,7 +1,7 @@
 import { validEvents } from '../../schema/src/fixtures/valid-events';
 import { checkWireBatch, LIMITS } from '@gosight/schema';
 import { describe, expect, it } from 'vitest';
-import { checkEnvelope } from './check-envelope';
+import { checkEnvelope, fastEnvelope } from './check-envelope';
 
 // A small deterministic generator, so a failure reproduces.
 let seed = 42;
@@ -52,7 +52,16 @@ const envelope = (): unknown => {
   const body: Record<string, unknown> = {};
   const project = often<unknown>('pk_a', ['', 'x'.repeat(65), 5, null, undefined, 'pk_b']);
   const sentAt = often<unknown>(Date.UTC(2026, 0, 1), [1.5, '1', 0, Date.UTC(2200, 0, 1)]);
-  const meta = often<unknown>(undefined, [{}, { dropped: 3, sdk: '1.0' }, { dropped: -1 }, 'm']);
+  const meta = often<unknown>(undefined, [
+    {},
+    { dropped: 0 },
+    { dropped: 3, sdk: '1.0' },
+    { dropped: -1 },
+    { dropped: 1.5 },
+    { sdk: 'x'.repeat(33) },
+    { dropped: 2, other: true },
+    'm',
+  ]);
   // Keys in varying order: the first problem must not depend on it.
   const entries: [string, unknown][] = [
     ['project', project],
@@ -69,9 +78,19 @@ const envelope = (): unknown => {
 describe('checkEnvelope', () => {
   it('answers exactly as checkWireBatch on generated envelopes (valid and invalid)', () => {
     let accepted = 0;
+    let fast = 0;
     for (let i = 0; i < 3000; i++) {
       const body = envelope();
       const expected = checkWireBatch(body);
+      // The fast path is one-sided: whatever it takes, zod accepts with the same values.
+      const quick = fastEnvelope(body);
+      if (quick) {
+        fast++;
+        expect(expected.ok, JSON.stringify(body)).toBe(true);
+        if (expected.ok) {
+          expect({ ...quick.value, events: [] }).toEqual({ ...expected.value, events: [] });
+        }
+      }
       const actual = checkEnvelope(body);
       expect(actual.ok).toBe(expected.ok);
       if (expected.ok && actual.ok) {
@@ -84,5 +103,20 @@ describe('checkEnvelope', () => {
     // The generator must exercise both answers.
     expect(accepted).toBeGreaterThan(50);
     expect(accepted).toBeLessThan(2950);
+    expect(fast).toBeGreaterThan(50);
+    expect(fast).toBeLessThan(accepted);
+  });
+
+  it("takes the SDK's envelope on the fast path", () => {
+    const body = {
+      project: 'pk_a',
+      sent_at: Date.UTC(2026, 0, 1),
+      events: [{ ...validEvents.page_view }],
+      meta: { dropped: 0 },
+    };
+    expect(fastEnvelope(body)).toEqual({
+      ok: true,
+      value: { project: 'pk_a', sent_at: Date.UTC(2026, 0, 1), meta: { dropped: 0 } },
+    });
   });
 });

@@ -29,10 +29,16 @@ export function registerBodyParsing(app: FastifyInstance): void {
     },
   );
 
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  app.addHook('preParsing', (request, _reply, payload, done) => {
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-    if (encoding === undefined || encoding === '' || encoding === 'identity') return payload;
-    if (encoding !== 'gzip' && encoding !== 'x-gzip') throw new IngestError('BODY_BAD_ENCODING');
+    if (encoding === undefined || encoding === '' || encoding === 'identity') {
+      done(null, payload);
+      return;
+    }
+    if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+      done(new IngestError('BODY_BAD_ENCODING'));
+      return;
+    }
     const gunzip = createGunzip();
     // Fastify compares Content-Length with the encoded size and the limit with the decoded one.
     const decoded = gunzip as unknown as Readable & { receivedEncodedLength: number };
@@ -41,7 +47,7 @@ export function registerBodyParsing(app: FastifyInstance): void {
     payload.on('error', (error) => gunzip.destroy(error));
     payload.pipe(gunzip);
     decoders.set(request, gunzip);
-    return decoded;
+    done(null, decoded);
   });
 
   // A decoder left behind by an early answer (413, bad gzip) is freed at once.
