@@ -34,6 +34,17 @@ const HTTP_URL = /^https?:\/\//i;
 const SIZE = ['w', 'h'];
 const SIZE_KEYS = new Set(SIZE);
 
+// The events of one beacon mostly share their page's URL: the last verdict is kept.
+let lastUrl: string | undefined;
+let lastUrlParses = false;
+function canParseUrl(url: string): boolean {
+  if (url !== lastUrl) {
+    lastUrlParses = URL.canParse(url);
+    lastUrl = url;
+  }
+  return lastUrlParses;
+}
+
 const isOpaqueId = (v: unknown): boolean => isStr(v, LIMITS.maxIdLength, 1) && OPAQUE_ID.test(v);
 
 /** A viewport or screen as zod returns it (`{ w, h }`), or undefined when unsure. */
@@ -58,7 +69,7 @@ export function fastWireEvent(input: unknown): ValidWireEvent | undefined {
   if (!isInt(ts, LIMITS.minTimestampMs, LIMITS.maxTimestampMs)) return undefined;
   if (!isOpaqueId(session_id) || !isOpaqueId(anon_id)) return undefined;
   if (user_id !== undefined && !isStr(user_id, LIMITS.maxUserId, 1)) return undefined;
-  if (!isStr(url, LIMITS.maxUrl) || !HTTP_URL.test(url) || !URL.canParse(url)) return undefined;
+  if (!isStr(url, LIMITS.maxUrl) || !HTTP_URL.test(url) || !canParseUrl(url)) return undefined;
   if (!isOptStr(referrer, LIMITS.maxReferrer) || !isOptStr(title, LIMITS.maxTitle))
     return undefined;
   if (!isOptStr(lang, LIMITS.maxLang)) return undefined;
