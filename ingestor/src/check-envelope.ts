@@ -34,7 +34,7 @@ const META_KEYS = new Set(['dropped', 'sdk']);
  * leaves anything unusual (unknown meta keys, odd prototypes) to zod. The
  * SDK's envelope always takes this path: no zod call on a good batch.
  */
-export function fastEnvelope(body: unknown): CheckedEnvelope | undefined {
+export function fastEnvelope(body: unknown): Extract<CheckedEnvelope, { ok: true }> | undefined {
   if (!isPlainObject(body)) return undefined;
   const { project, sent_at: sentAt, events, meta } = body as Record<string, unknown>;
   if (!isStr(project, LIMITS.maxProjectKey, 1)) return undefined;
