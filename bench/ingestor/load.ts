@@ -5,16 +5,9 @@
  * line with throughput and latency.
  */
 import autocannon from 'autocannon';
+import type { LoadPhase } from './phase';
 
-interface Phase {
-  url: string;
-  body: string;
-  headers: Record<string, string>;
-  connections: number;
-  durationSeconds: number;
-}
-
-const phase = JSON.parse(process.argv[2] ?? '{}') as Phase;
+const phase = JSON.parse(process.argv[2] ?? '{}') as LoadPhase;
 const result = await autocannon({
   url: phase.url,
   method: 'POST',

@@ -12,17 +12,9 @@
  * Output: one JSON line with counts and latency percentiles.
  */
 import { Agent, request } from 'node:http';
+import type { LoadPhase } from './phase';
 
-interface Phase {
-  url: string;
-  body: string;
-  headers: Record<string, string>;
-  durationSeconds: number;
-  /** Requests per second, evenly spaced. */
-  rate: number;
-}
-
-const phase = JSON.parse(process.argv[2] ?? '{}') as Phase;
+const phase = JSON.parse(process.argv[2] ?? '{}') as LoadPhase & { rate: number };
 const target = new URL(phase.url);
 // Enough sockets that a request never queues behind another one's answer.
 const agent = new Agent({ keepAlive: true, maxSockets: 1024 });

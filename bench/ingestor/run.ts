@@ -36,6 +36,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { validEvents } from '../../schema/src/fixtures/valid-events';
+import type { LoadPhase } from './phase';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -182,7 +183,7 @@ async function load(
   rate?: number,
   seconds = PHASE_SECONDS,
 ): Promise<LoadResult> {
-  const phase = {
+  const phase: LoadPhase = {
     url: `http://127.0.0.1:${port}/v1/batch`,
     body: payload,
     headers,
