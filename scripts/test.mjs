@@ -133,13 +133,25 @@ if (
   console.log('\n=== stack: bringing up the local Kafka, Redis and ClickHouse engine');
   // The CLI prints `<service>  started …` for what it started and `running`/`reusing`
   // for what was already there; only what this run started is stopped afterwards.
+  // A failure is `<service> FAILED after …` then the reason, indented; the reason goes into
+  // the summary too, since CI logs may show only the end of the run.
+  let failedAt;
   const code = await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'up'], {}, (line) => {
     const started = /^(kafka|redis|clickhouse)\s+started /.exec(line);
     if (started) startedServices.push(started[1]);
+    const failed = /^(kafka|redis|clickhouse)\s+FAILED /.exec(line);
+    if (failed) failedAt = { service: failed[1], reason: '' };
+    else if (failedAt && failedAt.reason === '' && line.trim() !== '') {
+      failedAt.reason = line.trim().slice(0, 300);
+    }
   });
   if (code !== 0) {
     counts.failed += 1;
-    failures.push('stack (local services did not come up)');
+    failures.push(
+      failedAt
+        ? `stack (${failedAt.service} did not come up: ${failedAt.reason})`
+        : `stack (local services did not come up, exit code ${code})`,
+    );
   } else {
     Object.assign(stackEnv, {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',

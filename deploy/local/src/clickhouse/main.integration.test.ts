@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tsxLoaderUrl } from '../tsx-loader';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gosight-ch-main-'));
@@ -18,7 +19,7 @@ const children: ChildProcess[] = [];
 function startMain(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), MAIN, '--port', '0', '--data-dir', dataDir],
+    ['--import', tsxLoaderUrl(), MAIN, '--port', '0', '--data-dir', dataDir],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -10,6 +10,7 @@ import { isProcessAlive, killFromPidFile, readLivePid } from '../pidfile';
 import type { LocalService } from '../service';
 import { spawnDetached } from '../spawn-detached';
 import { waitFor } from '../wait-for';
+import { tsxLoaderUrl } from '../tsx-loader';
 
 const NAME = 'clickhouse';
 const HOST = '127.0.0.1';
@@ -63,7 +64,7 @@ async function start(log: (line: string) => void): Promise<'started' | 'reused'>
     // One process (no tsx CLI wrapper), so SIGTERM reaches the server itself.
     args: [
       '--import',
-      import.meta.resolve('tsx'),
+      tsxLoaderUrl(),
       MAIN,
       '--port',
       String(PORT),

@@ -6,9 +6,17 @@ import { runCommand } from '../run-command';
 import { KAFKA_FILES } from './kafka-files';
 import { kafkaClassPath } from './kafka-libs';
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
-function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding (what `kafka-storage
+ * random-uuid` prints). Like Kafka's own Uuid.randomUuid(), it never starts with '-': the
+ * format command's parser would take such an id for an option and refuse to format
+ * ("argument --cluster-id/-t: expected one argument"), one fresh start in 64.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /**
