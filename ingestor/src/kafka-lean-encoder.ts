@@ -29,8 +29,13 @@ import { createRequire } from 'node:module';
 
 /** Buffers at least this long are referenced instead of copied. */
 export const CHUNK_MIN_BYTES = 1024;
-/** Smallest tail buffer allocated when the current one is full. */
-const TAIL_MIN_BYTES = 2048;
+/**
+ * A new tail holds at least this much, or as much as the encoder already holds
+ * (up to {@link TAIL_MAX_BYTES}), so an encoder of many small writes needs few
+ * chunks. Tails under 4 KB come from Node's shared buffer pool.
+ */
+const TAIL_MIN_BYTES = 256;
+const TAIL_MAX_BYTES = 64 * 1024;
 
 /** The fields of kafkajs's Encoder this works on. */
 interface KafkajsEncoder {
@@ -68,7 +73,10 @@ const lean = {
   ensureAvailable(this: KafkajsEncoder, length: number): void {
     if (this.offset + length <= this.buf.length) return;
     seal(this);
-    this.buf = Buffer.allocUnsafe(Math.max(length, TAIL_MIN_BYTES));
+    const held = this.chunkBytes ?? 0;
+    this.buf = Buffer.allocUnsafe(
+      Math.max(length, Math.min(Math.max(held, TAIL_MIN_BYTES), TAIL_MAX_BYTES)),
+    );
   },
 
   writeBufferInternal(this: KafkajsEncoder, buffer: Buffer): void {
@@ -136,10 +144,20 @@ function leanBuffer(this: KafkajsEncoder): Buffer {
 type Methods = Record<string, (...args: never[]) => unknown>;
 let original: { writeBytes: (this: KafkajsEncoder, value: unknown) => KafkajsEncoder } & Methods;
 let originalBuffer: PropertyDescriptor | undefined;
+let originalNextPowerOfTwo: ((value: number) => number) | undefined;
 
-function encoderClass(): EncoderClass {
+/**
+ * kafkajs's constructor gives every encoder `Buffer.alloc(nextPowerOfTwo(511))`:
+ * a zero-filled 512-byte allocation of its own, seven or more per message
+ * (record, each header, batch, partition, topic, request). Its only other
+ * caller was the replaced ensureAvailable, so answering 0 makes a new encoder
+ * start empty; its first write takes a tail from the pool.
+ */
+const emptyStart = (): number => 0;
+
+function encoderClass(): EncoderClass & { nextPowerOfTwo: (value: number) => number } {
   const require = createRequire(import.meta.url);
-  return require('kafkajs/src/protocol/encoder.js') as EncoderClass;
+  return require('kafkajs/src/protocol/encoder.js') as ReturnType<typeof encoderClass>;
 }
 
 /**
@@ -148,22 +166,28 @@ function encoderClass(): EncoderClass {
  * this replaces (a kafkajs whose internals differ from the version tested).
  */
 export function useLeanKafkajsEncoder(): boolean {
-  const proto = encoderClass().prototype as unknown as Methods;
+  const encoder = encoderClass();
+  const proto = encoder.prototype as unknown as Methods;
   if (original !== undefined) return true;
   const names = Object.keys(lean);
   if (names.some((name) => typeof proto[name] !== 'function')) return false;
+  if (typeof encoder.nextPowerOfTwo !== 'function') return false;
   original = Object.fromEntries(names.map((name) => [name, proto[name]])) as typeof original;
   originalBuffer = Object.getOwnPropertyDescriptor(proto, 'buffer');
+  originalNextPowerOfTwo = encoder.nextPowerOfTwo;
   Object.assign(proto, lean);
   Object.defineProperty(proto, 'buffer', { get: leanBuffer, configurable: true });
+  encoder.nextPowerOfTwo = emptyStart;
   return true;
 }
 
 /** Undoes {@link useLeanKafkajsEncoder} (for tests that compare both encodings). */
 export function useKafkajsOwnEncoder(): void {
   if (original === undefined) return;
-  const proto = encoderClass().prototype as unknown as Methods;
+  const encoder = encoderClass();
+  const proto = encoder.prototype as unknown as Methods;
   Object.assign(proto, original);
   if (originalBuffer) Object.defineProperty(proto, 'buffer', originalBuffer);
+  if (originalNextPowerOfTwo) encoder.nextPowerOfTwo = originalNextPowerOfTwo;
   original = undefined as unknown as typeof original;
 }

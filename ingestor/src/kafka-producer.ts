@@ -12,25 +12,18 @@
  *
  * kafkajs spends ~15–20 µs of CPU per message encoding a produce request, so
  * what it is handed is prepared once: key and value as Buffers, header
- * values as shared Buffers, and the key → partition choice of its default
- * partitioner (murmur2 on 64-bit Long arithmetic) memoised. Two changes
+ * values as shared Buffers, and its default partitioner's murmur2 in 32-bit
+ * arithmetic instead of 64-bit Long objects (kafka-partitioner.ts). Two changes
  * inside kafkajs, both byte-for-byte equal to its own output: a table-driven
  * CRC-32C (kafka-crc32c.ts) and an Encoder that references large buffers
  * instead of copying them at every level of the request (kafka-lean-encoder.ts).
  */
-import {
-  Kafka,
-  logLevel,
-  Partitioners,
-  type ISocketFactory,
-  type Message,
-  type PartitionerArgs,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, logLevel, type ISocketFactory, type Message, type Producer } from 'kafkajs';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { BusError, type EventProducer, type TopicMessages } from './event-producer';
 import { useFastCrc32cInKafkajs } from './kafka-crc32c';
 import { useLeanKafkajsEncoder } from './kafka-lean-encoder';
+import { keyHashPartitioner } from './kafka-partitioner';
 
 export interface KafkaProducerOptions {
   brokers: readonly string[];
@@ -69,13 +62,11 @@ interface PendingSend {
   timer: NodeJS.Timeout | undefined;
 }
 
-/** A message as kafkajs takes it, plus the key as text for the partition memo. */
+/** A message as kafkajs takes it. */
 interface Outgoing extends Message {
   key: Buffer | null;
   value: Buffer;
   headers: Record<string, Buffer>;
-  /** The key as given to `send` (the memo's index); kafkajs ignores the field. */
-  keyText: string | null;
 }
 
 interface Queued {
@@ -110,7 +101,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: memoisedDefaultPartitioner,
+    createPartitioner: keyHashPartitioner,
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
   });
 
@@ -213,7 +204,6 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
             key: key === null ? null : Buffer.from(key),
             value: Buffer.from(value),
             headers: bufferHeaders(headers),
-            keyText: key,
           };
           const size =
             message.value.length +
@@ -300,34 +290,6 @@ function bufferHeaders(headers: Readonly<Record<string, string>>): Record<string
     headerBuffers.set(headers, encoded);
   }
   return encoded;
-}
-
-/** Most keys remembered per topic and partition count before the memo starts over. */
-const PARTITION_MEMO_SIZE = 20_000;
-
-/**
- * kafkajs's DefaultPartitioner (murmur2 of the key modulo the partition
- * count, as the Java client), its answer for a key remembered per topic and
- * partition count: a session sends many events, and murmur2 in kafkajs runs
- * on 64-bit Long objects. Keyless messages go to the partitioner every time.
- */
-export function memoisedDefaultPartitioner(): (args: PartitionerArgs) => number {
-  const partition = Partitioners.DefaultPartitioner();
-  const memo = new Map<string, Map<string, number>>();
-  return (args) => {
-    const keyText = (args.message as Partial<Outgoing>).keyText;
-    if (typeof keyText !== 'string' || args.message.partition !== undefined) return partition(args);
-    const scope = `${args.topic}\u0000${args.partitionMetadata.length}`;
-    let known = memo.get(scope);
-    if (!known || known.size >= PARTITION_MEMO_SIZE)
-      memo.set(scope, (known = new Map<string, number>()));
-    let chosen = known.get(keyText);
-    if (chosen === undefined) {
-      chosen = partition(args);
-      known.set(keyText, chosen);
-    }
-    return chosen;
-  };
 }
 
 function noop(): void {}
