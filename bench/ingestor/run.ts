@@ -364,9 +364,13 @@ async function main(): Promise<void> {
         process.argv.find((arg) => arg.startsWith('--rate='))?.split('=')[1] ?? 800,
       );
       await load(INGESTOR_PORT, batch, rate, WARMUP_SECONDS);
+      const before = await produceTotals();
       const r = await load(INGESTOR_PORT, batch, rate);
+      const after = await produceTotals();
+      const requests = after.requestCount - before.requestCount;
+      const over25 = requests - (after.requestsUpTo25ms - before.requestsUpTo25ms);
       console.log(
-        `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms`,
+        `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, sender at worst ${r.maxBehindMs} ms behind plan; ${requests} produce requests, ${over25} over 25 ms`,
       );
       return;
     }
