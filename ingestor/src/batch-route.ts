@@ -196,21 +196,25 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
       };
 
       const prepared = prepareBatch(batch, context);
-      // Release the body and the parsed events before waiting for Kafka: under load many
+      // Release the body, the parsed events and the message texts before waiting for Kafka
+      // (the producer has its own copy of each message once send returns): under load many
       // requests wait at once, and whatever they hold outlives young-generation GCs.
       batch.events = [];
       request.body = undefined;
-      const { outgoing, accepted, quarantineRules, dropped } = prepared;
+      const { accepted, quarantineRules, dropped } = prepared;
+      const producing = prepared.outgoing.length > 0;
       const started = performance.now();
+      const sent = producer.send(prepared.outgoing);
+      prepared.outgoing = [];
       try {
-        await producer.send(outgoing);
+        await sent;
       } catch (error) {
         if (error instanceof BusError) {
           throw new IngestError(error.code, error.message, undefined, deps.retryAfterSeconds);
         }
         throw error;
       }
-      if (outgoing.length > 0) metrics.produceSeconds.observe((performance.now() - started) / 1000);
+      if (producing) metrics.produceSeconds.observe((performance.now() - started) / 1000);
 
       const project = batch.project.key;
       if (accepted > 0) metrics.countEvents('accepted', '', project, accepted);
