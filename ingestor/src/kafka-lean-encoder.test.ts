@@ -11,6 +11,8 @@ interface Encoder {
   writeInt64(v: number): Encoder;
   writeString(v: string | null): Encoder;
   writeVarInt(v: number): Encoder;
+  writeUVarInt(v: number): Encoder;
+  writeVarLong(v: number | bigint): Encoder;
   writeVarIntString(v: string | null): Encoder;
   writeBytes(v: Buffer | string | null): Encoder;
   writeVarIntBytes(v: Buffer | string | null): Encoder;
@@ -20,7 +22,20 @@ interface Encoder {
   size(): number;
   readonly buffer: Buffer;
 }
-const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => Encoder;
+const Encoder = require('kafkajs/src/protocol/encoder.js') as (new () => Encoder) & {
+  sizeOfVarLong(v: number | bigint): number;
+};
+
+/** Values around every varint length boundary, both signs, past 32 and 53 bits. */
+const VARINT_VALUES: (number | bigint)[] = [0, 1, -1, 63, -64, 64, -65, 8191, 8192, -8193];
+for (let bits = 7; bits <= 62; bits += 7) {
+  for (const delta of [-1, 0, 1]) {
+    const n = 2 ** bits + delta;
+    VARINT_VALUES.push(n, -n, Math.floor(n / 2), -Math.floor(n / 2));
+  }
+}
+VARINT_VALUES.push(2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 1.5e12, -1.5e12);
+VARINT_VALUES.push(2n ** 62n, -(2n ** 63n), 2n ** 63n - 1n);
 
 type Request = { encode: () => Promise<Encoder> };
 const produceV7 = require('kafkajs/src/protocol/requests/produce/v7/request.js') as (
@@ -124,6 +139,7 @@ describe('the lean kafkajs Encoder', () => {
                 break;
               case 3:
                 e.writeVarInt(next(1 << 24) - (1 << 23)).writeVarIntString('x'.repeat(size));
+                e.writeVarLong(VARINT_VALUES[next(VARINT_VALUES.length)] ?? 0);
                 break;
               case 4:
                 e.writeBytes(bytes(size, seed * 31 + i));
@@ -153,6 +169,21 @@ describe('the lean kafkajs Encoder', () => {
       const [own, lean] = await bothWays(script);
       expect(lean.equals(own), `seed ${seed}`).toBe(true);
     }
+  });
+
+  it('writes varints and varlongs, and sizes varlongs, as kafkajs does', async () => {
+    const [own, lean] = await bothWays(() => {
+      const e = new Encoder();
+      const sizes: number[] = [];
+      for (const v of VARINT_VALUES) {
+        e.writeVarLong(v);
+        sizes.push(Encoder.sizeOfVarLong(v));
+        if (typeof v === 'number' && Number.isSafeInteger(v)) e.writeVarInt(v).writeUVarInt(v);
+      }
+      return { bytes: Buffer.from(e.buffer), sizes };
+    });
+    expect(lean.sizes).toEqual(own.sizes);
+    expect(lean.bytes.equals(own.bytes)).toBe(true);
   });
 
   it('keeps its bytes when read twice and written after', () => {

@@ -17,8 +17,11 @@
  * buffer. The bytes come out contiguous only where kafkajs asks for them
  * (`encoder.buffer`: the CRC of a batch body, the batch as a length-prefixed
  * field, the request handed to the socket), which is three copies instead of
- * about ten. The encoded bytes are the same, byte for byte
- * (kafka-lean-encoder.test.ts encodes produce requests both ways).
+ * about ten. Varints are written straight into the tail (kafkajs makes a
+ * Buffer of a byte array for each, a dozen per record), and a record's small
+ * timestamp delta is sized and written without 64-bit Long objects. The
+ * encoded bytes are the same, byte for byte (kafka-lean-encoder.test.ts
+ * encodes produce requests, random encoder scripts and varints both ways).
  *
  * What it relies on: kafkajs encoders are written append-only and a buffer
  * handed to an encoder is not changed while its request is being encoded
@@ -47,6 +50,7 @@ interface KafkajsEncoder {
   chunkBytes?: number | undefined;
   ensureAvailable(length: number): void;
   writeInt32(value: number): KafkajsEncoder;
+  writeUVarInt(value: number): KafkajsEncoder;
   writeBufferInternal(buffer: Buffer): void;
   writeEncoder(value: KafkajsEncoder): KafkajsEncoder;
   readonly buffer: Buffer;
@@ -123,7 +127,47 @@ const lean = {
   size(this: KafkajsEncoder): number {
     return (this.chunkBytes ?? 0) + this.offset;
   },
+
+  /** As kafkajs's, written into the tail instead of through a Buffer.from of a byte array. */
+  writeUVarInt(this: KafkajsEncoder, value: number): KafkajsEncoder {
+    this.ensureAvailable(5);
+    const buf = this.buf;
+    let v = value;
+    while ((v & 0xffffff80) !== 0) {
+      buf[this.offset++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[this.offset++] = v & 0x7f;
+    return this;
+  },
+
+  /** A record's timestamp delta is a small number: then the 32-bit zigzag gives the same bytes. */
+  writeVarLong(this: KafkajsEncoder, value: unknown): KafkajsEncoder {
+    if (!isInt32(value)) return original.writeVarLong.call(this, value);
+    return this.writeUVarInt(zigZag32(value));
+  },
 };
+
+function isInt32(value: unknown): value is number {
+  return typeof value === 'number' && (value | 0) === value;
+}
+
+/** Zigzag of an int32 as an unsigned 32-bit number (equal to the 64-bit zigzag for such values). */
+function zigZag32(value: number): number {
+  return ((value << 1) ^ (value >> 31)) >>> 0;
+}
+
+/** kafkajs's static Encoder.sizeOfVarLong, without 64-bit Long objects for int32 values. */
+function sizeOfVarLong(value: unknown): number {
+  if (!isInt32(value)) return (originalSizeOfVarLong as (v: unknown) => number)(value);
+  let z = zigZag32(value);
+  let bytes = 1;
+  while (z > 0x7f) {
+    bytes++;
+    z >>>= 7;
+  }
+  return bytes;
+}
 
 /** The contiguous bytes; a chunked encoder is joined once and stays joined. */
 function leanBuffer(this: KafkajsEncoder): Buffer {
@@ -142,7 +186,9 @@ function leanBuffer(this: KafkajsEncoder): Buffer {
 }
 
 type Methods = Record<string, (...args: never[]) => unknown>;
-let original: { writeBytes: (this: KafkajsEncoder, value: unknown) => KafkajsEncoder } & Methods;
+type Write = (this: KafkajsEncoder, value: unknown) => KafkajsEncoder;
+let original: { writeBytes: Write; writeVarLong: Write } & Methods;
+let originalSizeOfVarLong: ((value: unknown) => number) | undefined;
 let originalBuffer: PropertyDescriptor | undefined;
 let originalNextPowerOfTwo: ((value: number) => number) | undefined;
 
@@ -155,7 +201,10 @@ let originalNextPowerOfTwo: ((value: number) => number) | undefined;
  */
 const emptyStart = (): number => 0;
 
-function encoderClass(): EncoderClass & { nextPowerOfTwo: (value: number) => number } {
+function encoderClass(): EncoderClass & {
+  nextPowerOfTwo: (value: number) => number;
+  sizeOfVarLong: (value: unknown) => number;
+} {
   const require = createRequire(import.meta.url);
   return require('kafkajs/src/protocol/encoder.js') as ReturnType<typeof encoderClass>;
 }
@@ -172,12 +221,15 @@ export function useLeanKafkajsEncoder(): boolean {
   const names = Object.keys(lean);
   if (names.some((name) => typeof proto[name] !== 'function')) return false;
   if (typeof encoder.nextPowerOfTwo !== 'function') return false;
+  if (typeof encoder.sizeOfVarLong !== 'function') return false;
   original = Object.fromEntries(names.map((name) => [name, proto[name]])) as typeof original;
   originalBuffer = Object.getOwnPropertyDescriptor(proto, 'buffer');
   originalNextPowerOfTwo = encoder.nextPowerOfTwo;
+  originalSizeOfVarLong = encoder.sizeOfVarLong;
   Object.assign(proto, lean);
   Object.defineProperty(proto, 'buffer', { get: leanBuffer, configurable: true });
   encoder.nextPowerOfTwo = emptyStart;
+  encoder.sizeOfVarLong = sizeOfVarLong;
   return true;
 }
 
@@ -189,5 +241,6 @@ export function useKafkajsOwnEncoder(): void {
   Object.assign(proto, original);
   if (originalBuffer) Object.defineProperty(proto, 'buffer', originalBuffer);
   if (originalNextPowerOfTwo) encoder.nextPowerOfTwo = originalNextPowerOfTwo;
+  if (originalSizeOfVarLong) encoder.sizeOfVarLong = originalSizeOfVarLong;
   original = undefined as unknown as typeof original;
 }
