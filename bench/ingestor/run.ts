@@ -208,7 +208,10 @@ async function load(
   return { ...result, seconds, cpuCores };
 }
 
-/** Sum and count so far of the ingestor's produce wait and of its requests to Kafka. */
+/**
+ * Sum and count so far of the ingestor's produce wait and of its requests to Kafka, and its
+ * event-loop delay since the previous scrape (prom-client resets that histogram on each one).
+ */
 async function produceTotals() {
   const text = await (await fetch(`http://127.0.0.1:${INGESTOR_PORT}/metrics`)).text();
   const read = (name: string) =>
@@ -221,6 +224,8 @@ async function produceTotals() {
     // Produce requests that took at most 25 / 100 ms (histogram buckets).
     requestsUpTo25ms: read('bus_request_seconds_bucket\\{le="0.025"\\}'),
     requestsUpTo100ms: read('bus_request_seconds_bucket\\{le="0.1"\\}'),
+    loopDelayMaxMs: 1000 * read('nodejs_eventloop_lag_max_seconds'),
+    loopDelayP99Ms: 1000 * read('nodejs_eventloop_lag_p99_seconds'),
   };
 }
 
@@ -370,7 +375,7 @@ async function main(): Promise<void> {
       const requests = after.requestCount - before.requestCount;
       const over25 = requests - (after.requestsUpTo25ms - before.requestsUpTo25ms);
       console.log(
-        `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, sender at worst ${r.maxBehindMs} ms behind plan; ${requests} produce requests, ${over25} over 25 ms`,
+        `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, sender at worst ${r.maxBehindMs} ms behind plan; ${requests} produce requests, ${over25} over 25 ms; ingestor event-loop delay p99 ${after.loopDelayP99Ms.toFixed(1)} ms, max ${after.loopDelayMaxMs.toFixed(1)} ms`,
       );
       return;
     }
@@ -440,7 +445,7 @@ async function main(): Promise<void> {
       `the same open-loop rate on the bare Fastify route: p50 ${bareHalf.p50} ms, p99 ${bareHalf.p99} ms, slowest ${bareHalf.max} ms, sender at worst ${bareHalf.maxBehindMs} ms behind plan, ${((bareHalf.slowWindows ?? 0) * 100).toFixed(0)}% of windows over 20 ms`,
     );
     console.log(
-      `at half load a batch waited ${waitMs.toFixed(1)} ms on average for Kafka's acknowledgement; ${kafkaRequests} produce requests took ${requestMs.toFixed(1)} ms each on average, ${slowKafkaRequests('requestsUpTo25ms')} over 25 ms, ${slowKafkaRequests('requestsUpTo100ms')} over 100 ms`,
+      `at half load a batch waited ${waitMs.toFixed(1)} ms on average for Kafka's acknowledgement; ${kafkaRequests} produce requests took ${requestMs.toFixed(1)} ms each on average, ${slowKafkaRequests('requestsUpTo25ms')} over 25 ms, ${slowKafkaRequests('requestsUpTo100ms')} over 100 ms; the ingestor's event loop was delayed up to ${produceAfter.loopDelayMaxMs.toFixed(1)} ms (p99 ${produceAfter.loopDelayP99Ms.toFixed(1)} ms)`,
     );
     console.log(
       `single-event ratio ingestor / bare Fastify: ${(okRps(ingSingle) / okRps(bareSingle)).toFixed(2)}`,
