@@ -98,12 +98,8 @@ const lean = {
     if (value == null || !Buffer.isBuffer(value.buf)) {
       throw new Error('value should be an instance of Encoder');
     }
-    if (value.chunks === undefined) {
-      this.writeBufferInternal(value.buf.subarray(0, value.offset));
-      return this;
-    }
-    seal(this);
-    for (const chunk of value.chunks) pushChunk(this, chunk);
+    // A chunked value's chunks are taken by reference (pushChunk seals ours first), then its tail.
+    if (value.chunks !== undefined) for (const chunk of value.chunks) pushChunk(this, chunk);
     this.writeBufferInternal(value.buf.subarray(0, value.offset));
     return this;
   },
