@@ -20,6 +20,9 @@
  *                                            # (bench/ingestor/dist/profiles; read with cpu-top.ts)
  *   npx tsx bench/ingestor/run.ts --cpu-prof --only=single
  *       # one load phase alone (single | batch | half, with --rate=N req/s), e.g. for a profile
+ *   npx tsx bench/ingestor/run.ts --only=floor
+ *       # 25-event requests at max load on the ingestor, on floor-server.ts (the bare route plus
+ *       # the ingestor's Kafka producer: a strict subset of its work) and on the bare route
  *   npx tsx bench/ingestor/run.ts --kafka-anywhere
  *       # leave the local Kafka broker's threads on both cores; by default they are
  *       # pinned to core 1 with the load generator for the run (and put back after),
@@ -70,6 +73,7 @@ const INGESTOR_NODE_FLAGS =
   )?.[1] ?? '';
 const INGESTOR_PORT = 18080;
 const BARE_PORT = 18081;
+const FLOOR_PORT = 18082;
 const project = 'pk_bench';
 const origin = 'https://shop.example.com';
 const headers = {
@@ -102,12 +106,12 @@ const npmPackagesExternal: Plugin = {
   },
 };
 
-/** Bundles the ingestor like the production image does; returns the file to run. */
-async function bundleIngestor(): Promise<string> {
-  const outfile = join(distDir, 'ingestor.mjs');
+/** Bundles the ingestor (or another entry) like the production image does; returns the file to run. */
+async function bundle(entry = 'ingestor/src/main.ts', name = 'ingestor'): Promise<string> {
+  const outfile = join(distDir, `${name}.mjs`);
   await build({
     absWorkingDir: root,
-    entryPoints: ['ingestor/src/main.ts'],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -294,7 +298,7 @@ async function main(): Promise<void> {
     ...(viaTsx ? ['--import', 'tsx'] : []),
     ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
   ];
-  const entry = viaTsx ? 'ingestor/src/main.ts' : await bundleIngestor();
+  const entry = viaTsx ? 'ingestor/src/main.ts' : await bundle();
   const ingestor = pinned(
     0,
     [entry],
@@ -320,6 +324,26 @@ async function main(): Promise<void> {
     'inherit',
   );
   if (bare.pid !== undefined) serverPids.set(BARE_PORT, bare.pid);
+  // The floor route (floor-server.ts) only for --only=floor, producing to the same raw topic.
+  const floor =
+    only === 'floor'
+      ? pinned(
+          0,
+          [
+            viaTsx
+              ? 'bench/ingestor/floor-server.ts'
+              : await bundle('bench/ingestor/floor-server.ts', 'floor-server'),
+            String(FLOOR_PORT),
+            brokers.join(','),
+            topics.raw,
+          ],
+          {},
+          nodeArgs.filter((arg) => !arg.startsWith('--cpu-prof')),
+          'inherit',
+        )
+      : undefined;
+  if (floor?.pid !== undefined) serverPids.set(FLOOR_PORT, floor.pid);
+  const servers = [ingestor, bare, ...(floor ? [floor] : [])];
   if (ingestor.pid !== undefined) serverPids.set(INGESTOR_PORT, ingestor.pid);
   const unpinKafka = pinLocalKafka();
   let peakRss = 0;
@@ -332,10 +356,9 @@ async function main(): Promise<void> {
     (cleaning ??= (async () => {
       unpinKafka?.();
       clearInterval(sampler);
-      ingestor.kill('SIGTERM');
-      bare.kill('SIGTERM');
+      for (const server of servers) server.kill('SIGTERM');
       await Promise.all(
-        [ingestor, bare].map(
+        servers.map(
           (c) =>
             new Promise((resolve) =>
               c.exitCode !== null || c.signalCode !== null
@@ -376,6 +399,44 @@ async function main(): Promise<void> {
       const over25 = requests - (after.requestsUpTo25ms - before.requestsUpTo25ms);
       console.log(
         `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, sender at worst ${r.maxBehindMs} ms behind plan; ${requests} produce requests, ${over25} over 25 ms; ingestor event-loop delay p99 ${after.loopDelayP99Ms.toFixed(1)} ms, max ${after.loopDelayMaxMs.toFixed(1)} ms`,
+      );
+      return;
+    }
+    if (only === 'floor') {
+      // The ingestor, the floor route (bare route + produce) and the bare route, 25-event
+      // requests at max load, in one run: the floor bounds what any ingestor on this stack does.
+      await waitReady(`http://127.0.0.1:${FLOOR_PORT}/readyz`);
+      const results: [string, LoadResult][] = [];
+      for (const [label, port] of [
+        ['ingestor', INGESTOR_PORT],
+        ['floor: bare route + produce', FLOOR_PORT],
+        ['bare Fastify route', BARE_PORT],
+      ] as const) {
+        await load(port, batch, undefined, WARMUP_SECONDS);
+        results.push([label, await load(port, batch)]);
+      }
+      for (const [label, r] of results) {
+        console.log(
+          `${label.padEnd(28)} 25 events/req: ${Math.round(okRps(r) * 25)
+            .toString()
+            .padStart(
+              7,
+            )} events/s, server CPU ${r.cpuCores.toFixed(2)} cores = ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event, p99 ${r.p99} ms, non-2xx ${r.non2xx}`,
+        );
+      }
+      // Half of the ingestor's max, open-loop, on the ingestor and on the floor route.
+      const rate = Math.round(okRps(results[0]?.[1] as LoadResult) / 2);
+      for (const [label, port] of [
+        ['ingestor', INGESTOR_PORT],
+        ['floor: bare route + produce', FLOOR_PORT],
+      ] as const) {
+        const r = await load(port, batch, rate);
+        console.log(
+          `${label.padEnd(28)} @ ${rate} req/s open-loop: p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, server CPU ${r.cpuCores.toFixed(2)} cores`,
+        );
+      }
+      console.log(
+        `peak RSS: ingestor ${rssMb(ingestor.pid).hwm.toFixed(0)} MB, floor route ${rssMb(floor?.pid).hwm.toFixed(0)} MB`,
       );
       return;
     }
