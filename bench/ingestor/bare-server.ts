@@ -4,21 +4,11 @@
  * benchmark runs it pinned to the same core as the ingestor.
  */
 import Fastify from 'fastify';
+import { parseJsonBodies } from './json-body';
 
 const port = Number(process.argv[2] ?? 0);
 const app = Fastify({ logger: false });
-app.removeAllContentTypeParsers();
-app.addContentTypeParser(
-  ['text/plain', 'application/json'],
-  { parseAs: 'string' },
-  (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string) as unknown);
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  },
-);
+parseJsonBodies(app);
 app.post('/v1/batch', (request, reply) => {
   const events = (request.body as { events?: unknown[] }).events ?? [];
   return reply.code(202).send({ accepted: events.length, quarantined: 0 });

@@ -12,6 +12,7 @@
  *   node --import tsx bench/ingestor/floor-server.ts <port> <brokers> <topic>
  */
 import Fastify from 'fastify';
+import { parseJsonBodies } from './json-body';
 import { rawSessionMessages } from '../../ingestor/src/bus-messages';
 import { createKafkaProducer } from '../../ingestor/src/kafka-producer';
 
@@ -29,18 +30,7 @@ const producer = createKafkaProducer({
   ackTimeoutMs: 5000,
   log: app.log,
 });
-app.removeAllContentTypeParsers();
-app.addContentTypeParser(
-  ['text/plain', 'application/json'],
-  { parseAs: 'string' },
-  (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string) as unknown);
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  },
-);
+parseJsonBodies(app);
 interface Body {
   project: string;
   events: { session_id: string }[];

@@ -20,6 +20,7 @@ import { eventRowLine } from '../../processor/src/event-row-line';
 import { createIngestPipeline } from '../../processor/src/ingest-pipeline';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
 import { rawMessagesOf, type RawMessage } from '../../processor/src/testing/raw-messages';
+import { sendRawMessages } from './send-raw';
 
 const { values } = parseArgs({
   options: {
@@ -44,16 +45,7 @@ async function prefill(): Promise<number> {
   let messages: RawMessage[] = [];
   let total = 0;
   const send = async () => {
-    for (let i = 0; i < messages.length;) {
-      let bytes = 0;
-      let j = i;
-      while (j < messages.length && (j === i || bytes < 800_000)) {
-        bytes += (messages[j]?.value.length ?? 0) + 100;
-        j++;
-      }
-      await producer.send({ topic, acks: 1, messages: messages.slice(i, j) });
-      i = j;
-    }
+    await sendRawMessages(producer, topic, messages);
     total += messages.length;
     messages = [];
   };

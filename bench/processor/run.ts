@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
 import { rawMessagesOf, type RawMessage } from '../../processor/src/testing/raw-messages';
+import { sendRawMessages } from './send-raw';
 
 const { values } = parseArgs({
   options: {
@@ -84,20 +85,7 @@ async function produce(n: number, startTs: number): Promise<void> {
       sessionNo += 1;
       messages.push(...rawMessagesOf(events, PER_MESSAGE));
     }
-    // A record batch must stay under the broker's 1 MB message limit: ≤ 800 KB a send, 8 in flight.
-    const sends = [];
-    for (let i = 0; i < messages.length;) {
-      let bytes = 0;
-      let j = i;
-      while (j < messages.length && (j === i || bytes < 800_000)) {
-        bytes += (messages[j]?.value.length ?? 0) + 100;
-        j++;
-      }
-      sends.push(producer.send({ topic, acks: 1, messages: messages.slice(i, j) }));
-      i = j;
-      if (sends.length === 8) await Promise.all(sends.splice(0));
-    }
-    await Promise.all(sends);
+    await sendRawMessages(producer, topic, messages);
     done += take;
   }
 }
