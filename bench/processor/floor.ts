@@ -19,6 +19,10 @@ import { parseArgs } from 'node:util';
 import { rawMessageEvents } from '@gosight/schema';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventRowLine } from '../../processor/src/event-row-line';
+import {
+  EVENT_SOURCE_RUN,
+  eventSourceConsumerConfig,
+} from '../../processor/src/kafka-event-source';
 import { createIngestPipeline } from '../../processor/src/ingest-pipeline';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
 import { rawMessagesOf, type RawMessage } from '../../processor/src/testing/raw-messages';
@@ -95,13 +99,7 @@ const passes: [string, Work][] = [
 
 async function pass(name: string, work: Work, messageCount: number): Promise<void> {
   const groupId = `bench-floor-${name}-${suffix}`;
-  const consumer = kafka.consumer({
-    groupId,
-    maxBytesPerPartition: 2 * 1024 * 1024,
-    maxBytes: 16 * 1024 * 1024,
-    minBytes: 256 * 1024,
-    maxWaitTimeInMs: 1000,
-  });
+  const consumer = kafka.consumer(eventSourceConsumerConfig({ groupId }));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -110,9 +108,7 @@ async function pass(name: string, work: Work, messageCount: number): Promise<voi
   let sink = 0;
   const done = new Promise<void>((resolve) => {
     void consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 64,
+      ...EVENT_SOURCE_RUN,
       eachBatch: async (payload) => {
         const { batch } = payload;
         if (cpu === undefined) {

@@ -2,7 +2,7 @@
  * The kafkajs adapter of the event source: eachBatch with auto-resolve off;
  * offsets are resolved and committed only after the handler resolved.
  */
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { Delivery, DeliveryHandler, EventSource } from './event-source';
 
 export interface KafkaEventSourceOptions {
@@ -20,11 +20,12 @@ export interface KafkaEventSourceOptions {
   log?: (line: string) => void;
 }
 
-/** Creates a kafkajs consumer-group subscription; partitions are handled concurrently. */
-export function createKafkaEventSource(options: KafkaEventSourceOptions): EventSource {
-  const log = options.log ?? (() => {});
+/** The kafkajs consumer settings of an event source (bench/processor/floor.ts measures with them too). */
+export function eventSourceConsumerConfig(
+  options: Omit<KafkaEventSourceOptions, 'kafka' | 'topic' | 'fromBeginning' | 'log'>,
+): ConsumerConfig {
   const maxBytesPerPartition = options.maxBytesPerPartition ?? 2 * 1024 * 1024;
-  const consumer: Consumer = options.kafka.consumer({
+  return {
     groupId: options.groupId,
     maxBytesPerPartition,
     maxBytes: maxBytesPerPartition * 8,
@@ -33,7 +34,24 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: Math.floor((options.sessionTimeoutMs ?? 30_000) / 10),
     retry: { retries: 10 },
-  });
+  };
+}
+
+/**
+ * How an event source runs its consumer: offsets resolved and committed by
+ * hand after the handler, and all partitions of one fetch handed over at
+ * once, so the handler can coalesce them into one insert (batch-coalescer.ts).
+ */
+export const EVENT_SOURCE_RUN = {
+  autoCommit: false,
+  eachBatchAutoResolve: false,
+  partitionsConsumedConcurrently: 64,
+} as const;
+
+/** Creates a kafkajs consumer-group subscription; partitions are handled concurrently. */
+export function createKafkaEventSource(options: KafkaEventSourceOptions): EventSource {
+  const log = options.log ?? (() => {});
+  const consumer: Consumer = options.kafka.consumer(eventSourceConsumerConfig(options));
   let running = false;
 
   return {
@@ -48,11 +66,7 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
         log(`consumer ${options.groupId} crashed: ${String(event.payload.error)}`);
       });
       await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        // All partitions of one fetch are handled at once, so the handler can
-        // coalesce them into one insert (see batch-coalescer.ts).
-        partitionsConsumedConcurrently: 64,
+        ...EVENT_SOURCE_RUN,
         eachBatch: async (payload) => {
           const { batch } = payload;
           if (batch.isEmpty()) return;
