@@ -19,6 +19,12 @@ export interface Delivery {
   topic: string;
   partition: number;
   messages: BusMessage[];
+  /**
+   * Which incarnation of the topic the offsets count in, when the bus knows it
+   * (the in-process bus's journal epoch; kafkajs does not expose Kafka's topic
+   * id). Part of the dedup token, so a reset bus never reuses one.
+   */
+  incarnation?: string;
   /** Tells the bus the consumer is alive; rejects when the delivery was revoked. */
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or lost the partition: stop retrying then. */
