@@ -7,11 +7,12 @@ import { LIMITS } from '@gosight/schema';
 import { z } from 'zod';
 import { compileOriginPolicy, type OriginPolicy } from './origin-policy';
 
+// Wildcards: origin-policy.ts. A port on a wildcard needs its scheme named with it.
 const originPattern = z
   .string()
   .regex(
-    /^(\*|https?:\/\/[^/\s*]+|\*\.[a-z0-9.-]+)$/i,
-    'an origin is "https://host[:port]", "*.example.com" or "*"',
+    /^(\*|https?:\/\/[^/\s*]+|\*\.[a-z0-9.-]+|https?:\/\/\*\.[a-z0-9.-]+(:\d{1,5})?)$/i,
+    'an origin is "https://host[:port]", "*.example.com" (https, default port), "http://*.example.com:8080" or "*"',
   );
 
 export const projectSchema = z.object({
