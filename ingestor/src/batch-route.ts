@@ -11,7 +11,7 @@ import type { BatchContext } from './batch-context';
 import { checkEnvelope } from './check-envelope';
 import { quarantineMessage, rawSessionMessages } from './bus-messages';
 import { enrichedJson, sharedFieldsJson } from './enriched-json';
-import { unmapIp, storedIp, type IpMode } from './client-ip';
+import { rateLimitSubject, unmapIp, storedIp, type IpMode } from './client-ip';
 import { registerCors, revokeOrigin } from './cors';
 import { IngestError } from './errors';
 import { createEventPipeline } from './event-pipeline';
@@ -156,7 +156,7 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         rateLimit: {
           hook: 'preHandler',
           keyGenerator: (request: FastifyRequest) =>
-            `${request.gosightBatch?.project.key ?? ''}|${request.ip}`,
+            `${request.gosightBatch?.project.key ?? ''}|${rateLimitSubject(request.ip)}`,
           allowList: (request: FastifyRequest) => !request.gosightBatch?.project.rateLimit,
           max: (request: FastifyRequest) => request.gosightBatch?.project.rateLimit?.max ?? 1,
           timeWindow: (request: FastifyRequest) =>

@@ -29,6 +29,18 @@ export function anonymizeIp(ip: string): string {
   return `${groups[0]}:${groups[1]}:${groups[2]}::`;
 }
 
+/**
+ * Whom a rate limit counts: an IPv4 address as is, an IPv6 address by its /64.
+ * One subscriber gets at least a /64 and picks addresses in it at will (privacy
+ * extensions rotate them), so per-address counting would not limit anyone.
+ */
+export function rateLimitSubject(ip: string): string {
+  const address = unmapIp(ip);
+  if (!isIPv6(address)) return address;
+  const groups = expandIpv6(address);
+  return groups === undefined ? address : `${groups.slice(0, 4).join(':')}::/64`;
+}
+
 /** The eight hextets of an IPv6 address, without leading zeros; undefined if it is not one. */
 function expandIpv6(ip: string): string[] | undefined {
   const zone = ip.indexOf('%');
