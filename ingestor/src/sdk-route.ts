@@ -1,7 +1,9 @@
 /**
  * `GET <GOSIGHT_SDK_PATH>`: the built SDK, served first-party (a path of the
- * site owner's choosing, which ad blockers' lists do not name), with an ETag,
- * a cache lifetime, and a pre-compressed gzip variant.
+ * site owner's choosing, which ad blockers' lists do not name), with a cache
+ * lifetime and a pre-compressed gzip variant. Each variant has its own strong
+ * ETag (a hash of its bytes): a cache must never answer a client that did
+ * not ask for gzip with the gzip bytes (RFC 9110 §8.8.3).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,17 +27,18 @@ export function registerSdkRoute(app: FastifyInstance, options: SdkRouteOptions)
   const bundle = readBundle(options);
   app.get(options.path, async (request, reply) => {
     if (!bundle) return reply.code(404).send(errorBody(new IngestError('SDK_NOT_BUILT')));
+    const variant = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')
+      ? bundle.gzip
+      : bundle.plain;
     reply
       .header('content-type', 'application/javascript; charset=utf-8')
       .header('cache-control', CACHE_CONTROL)
-      .header('etag', bundle.etag)
+      .header('etag', variant.etag)
       .header('vary', 'Accept-Encoding')
       .header('x-content-type-options', 'nosniff');
-    if (matchesEtag(request.headers['if-none-match'], bundle.etag)) return reply.code(304).send();
-    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
-      return reply.header('content-encoding', 'gzip').send(bundle.gzip);
-    }
-    return reply.send(bundle.plain);
+    if (matchesEtag(request.headers['if-none-match'], variant.etag)) return reply.code(304).send();
+    if (variant === bundle.gzip) reply.header('content-encoding', 'gzip');
+    return reply.send(variant.bytes);
   });
 }
 
@@ -50,8 +53,15 @@ function readBundle(options: SdkRouteOptions) {
     );
     return undefined;
   }
-  const etag = `"${createHash('sha256').update(plain).digest('base64url').slice(0, 27)}"`;
-  return { plain, gzip: gzipSync(plain, { level: 9 }), etag };
+  const gzip = gzipSync(plain, { level: 9 });
+  return {
+    plain: { bytes: plain, etag: etagOf(plain) },
+    gzip: { bytes: gzip, etag: etagOf(gzip) },
+  };
+}
+
+function etagOf(bytes: Buffer): string {
+  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
 }
 
 function matchesEtag(header: string | undefined, etag: string): boolean {
