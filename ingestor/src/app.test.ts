@@ -247,6 +247,45 @@ describe('POST /v1/batch', () => {
     expect(String(fromPage.headers['access-control-expose-headers'])).toContain('Retry-After');
   });
 
+  it('counts an IPv6 client by its /64: a new address in the same /64 is still limited', async () => {
+    const { app } = await start();
+    const send = (ip: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        remoteAddress: ip,
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify(batchOf(undefined, 'pk_limited')),
+      });
+    for (const host of ['1', '2', 'abcd:ef01:2345']) {
+      expect((await send(`2001:db8:1:2::${host}`)).statusCode).toBe(202);
+    }
+    const sameNetwork = await send('2001:db8:1:2:ffff:ffff:ffff:fffe');
+    expect(sameNetwork.statusCode).toBe(429);
+    expect(errorOf(sameNetwork.body).code).toBe('RATE_LIMITED');
+    expect((await send('2001:db8:1:3::1')).statusCode).toBe(202);
+  });
+
+  it('lets a bare wildcard origin in over https on the default port only', async () => {
+    const { createProjectRegistry, projectListSchema } = await import('./projects');
+    const { app } = await start({
+      projects: createProjectRegistry(
+        projectListSchema.parse([
+          { key: TEST_PROJECT, origins: ['*.shop.test', 'http://*.dev.test:8080'] },
+        ]),
+      ),
+    });
+    const from = async (origin: string) =>
+      (await post(app, JSON.stringify(batchOf()), { origin })).statusCode;
+    expect(await from('https://x.shop.test')).toBe(202);
+    expect(await from('http://x.shop.test')).toBe(403);
+    expect(await from('http://x.shop.test:444')).toBe(403);
+    expect(await from('https://x.shop.test:444')).toBe(403);
+    expect(await from('http://a.dev.test:8080')).toBe(202);
+    expect(await from('https://a.dev.test:8080')).toBe(403);
+    expect(await from('http://a.dev.test')).toBe(403);
+  });
+
   it('answers 503 with Retry-After when the bus buffer is full, and readyz says not ready', async () => {
     const { app, producer } = await start();
     producer.failWith = 'BUS_BUFFER_FULL';
@@ -255,7 +294,7 @@ describe('POST /v1/batch', () => {
     expect(res.headers['retry-after']).toBe('2');
     expect(errorOf(res.body).code).toBe('BUS_BUFFER_FULL');
     // The body is released before the bus answers; the batch's events are still counted.
-    expect((await app.inject('/metrics')).body).toContain(
+    expect(await current?.metrics.registry.metrics()).toContain(
       `gosight_ingestor_events_total{outcome="rejected",reason="BUS_BUFFER_FULL",project="${TEST_PROJECT}"} ${batchOf().events.length}`,
     );
     expect((await app.inject('/readyz')).statusCode).toBe(503);
@@ -309,12 +348,15 @@ describe('POST /v1/batch', () => {
 });
 
 describe('other routes', () => {
-  it('healthz, readyz and metrics answer', async () => {
-    const { app } = await start();
+  it('healthz and readyz answer; metrics count, but not on the public port', async () => {
+    const { app, metrics: registry } = await start();
     await post(app, JSON.stringify(batchOf()));
     expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     expect((await app.inject('/readyz')).statusCode).toBe(200);
-    const metrics = await app.inject('/metrics');
+    const exposed = await app.inject('/metrics');
+    expect(exposed.statusCode).toBe(404);
+    expect(errorOf(exposed.body).code).toBe('NOT_FOUND');
+    const metrics = { body: await registry.registry.metrics() };
     expect(metrics.body).toContain(
       `gosight_ingestor_events_total{outcome="accepted",reason="",project="${TEST_PROJECT}"} 7`,
     );
@@ -339,6 +381,65 @@ describe('other routes', () => {
     const again = await app.inject({ url: '/a/t.js', headers: { 'if-none-match': etag } });
     expect(again.statusCode).toBe(304);
     expect((await app.inject('/sdk/gosight.js')).statusCode).toBe(404);
+  });
+
+  it('gives the gzip and the plain SDK their own ETag, each revalidating only itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gosight-sdk-'));
+    const file = join(dir, 'gosight.js');
+    writeFileSync(file, `(function(){${'/* sdk */'.repeat(50)}})();`);
+    const { app } = await start({ sdk: { path: '/sdk/gosight.js', file } });
+    const plain = await app.inject('/sdk/gosight.js');
+    const gzip = await app.inject({
+      url: '/sdk/gosight.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.etag).toMatch(/^"[\w-]+"$/);
+    expect(gzip.headers.etag).toMatch(/^"[\w-]+"$/);
+    expect(gzip.headers.etag).not.toBe(plain.headers.etag);
+    for (const res of [plain, gzip]) expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // A client holding the gzip tag that now asks for plain gets the plain bytes, not a 304.
+    const crossed = await app.inject({
+      url: '/sdk/gosight.js',
+      headers: { 'if-none-match': String(gzip.headers.etag) },
+    });
+    expect(crossed.statusCode).toBe(200);
+    expect(crossed.body).toBe(plain.body);
+    const revalidated = await app.inject({
+      url: '/sdk/gosight.js',
+      headers: { 'if-none-match': String(gzip.headers.etag), 'accept-encoding': 'gzip' },
+    });
+    expect(revalidated.statusCode).toBe(304);
+  });
+
+  it('sends X-Content-Type-Options: nosniff on every API answer', async () => {
+    const { app } = await start();
+    const answers = [
+      await post(app, JSON.stringify(batchOf())),
+      await post(app, '{'),
+      await app.inject('/healthz'),
+      await app.inject('/readyz'),
+      await app.inject('/nope'),
+      await app.inject('/sdk/gosight.js'),
+      await app.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin: TEST_ORIGIN } }),
+    ];
+    expect(answers.map((res) => res.statusCode)).toEqual([202, 400, 200, 200, 404, 404, 204]);
+    for (const res of answers) expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers a URL it cannot decode with 400 BAD_URL in the error format', async () => {
+    const { app } = await start();
+    for (const url of ['/%E0%A4%A', '/v1/%ZZbatch']) {
+      const res = await app.inject(url);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toContain('application/json');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(errorOf(res.body)).toEqual({
+        code: 'BAD_URL',
+        message: 'the URL is not valid (bad percent-encoding)',
+      });
+    }
   });
 
   it('answers 404 with a JSON error saying how to build the SDK when it is missing', async () => {

@@ -4,18 +4,25 @@
  * not own its deps: whoever created them closes them (see create-deps.ts).
  */
 import { TOPICS } from '@gosight/schema';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { batchRoute, BATCH_PATH } from './batch-route';
 import type { IpMode } from './client-ip';
+import { guardConnections } from './connection-guard';
 import { errorBody, fromFrameworkError, IngestError } from './errors';
 import type { EventProducer } from './event-producer';
 import type { GeoLookup } from './geo-lookup';
-import { registerHealthRoutes } from './health-routes';
+import { HEALTH_PATH, registerHealthRoutes } from './health-routes';
 import { createMetrics, type IngestMetrics } from './metrics';
 import type { ProjectRegistry } from './projects';
 import { registerSdkRoute } from './sdk-route';
+import { DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './server-limits';
 import type { UserAgentParser } from './user-agent';
 
 export interface AppDeps {
@@ -34,32 +41,65 @@ export interface AppDeps {
   retryAfterSeconds?: number;
   /** Server time in epoch ms. */
   clock?: () => number;
+  /** Timeouts and the connection cap; `DEFAULT_SERVER_LIMITS` for what is not given. */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 /** The app plus what its owner needs: metrics and the drain switch for SIGTERM. */
 export interface IngestorApp {
   app: FastifyInstance;
+  /** Served on their own port by `startMetricsServer` (metrics-server.ts), not by `app`. */
   metrics: IngestMetrics;
   /** From now on readyz and new batches answer 503; requests in flight complete. */
   beginShutdown(): void;
 }
 
+/** Answers a router error (bad percent-encoding, over-long parameter) in the catalogue's format. */
+function answerFrameworkError(error: FastifyError, reply: FastifyReply): void {
+  const ingestError =
+    error.code === 'FST_ERR_BAD_URL' ? new IngestError('BAD_URL') : fromFrameworkError(error);
+  void reply
+    .code(ingestError.status)
+    .header('x-content-type-options', 'nosniff')
+    .send(errorBody(ingestError));
+}
+
 /** Builds the Fastify app from its dependencies (nothing listens yet). */
 export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
   const trusted = deps.trustedProxies ?? [];
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...deps.serverLimits };
   const app = Fastify({
+    ...serverOptions(limits),
     loggerInstance: deps.logger,
     // Per-request log lines would cost more than the rest of the hot path; metrics count requests.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trusted.length > 0 ? [...trusted] : false,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    // A URL the router cannot decode (e.g. GET /%E0%A4%A) skips every hook: answer it here.
+    frameworkErrors: (error, _request, reply) => answerFrameworkError(error, reply),
   });
   const retryAfterSeconds = deps.retryAfterSeconds ?? 2;
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const metrics = createMetrics(() => deps.producer.bufferedEvents());
+  const metrics = createMetrics(
+    () => deps.producer.bufferedEvents(),
+    () => guard.open(),
+  );
+  const guard = guardConnections(app, {
+    maxConnections: limits.maxConnections,
+    exemptRoutes: [HEALTH_PATH],
+    retryAfterSeconds,
+    onDropped: () => metrics.connectionsDropped.inc(),
+  });
   deps.producer.observeRequests?.((seconds) => metrics.busRequestSeconds.observe(seconds));
+
+  // Every answer of this app (API, SDK, errors, and the demo shop mounted on it) is
+  // served with its declared type only: no MIME sniffing of a JSON error as HTML.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done();
+  });
 
   app.addHook('onResponse', (request, reply, done) => {
     metrics.countRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);
@@ -101,7 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
     isShuttingDown,
   });
   registerSdkRoute(app, { ...deps.sdk, log: deps.logger });
-  registerHealthRoutes(app, { producer: deps.producer, metrics, isShuttingDown });
+  registerHealthRoutes(app, { producer: deps.producer, isShuttingDown });
 
   return {
     app,

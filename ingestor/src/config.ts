@@ -8,6 +8,7 @@ import { kafkaEnv, parseEnv, redisEnv, TOPICS } from '@gosight/schema';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { projectListSchema, readProjectsSource } from './projects';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits';
 
 const DEFAULT_SDK_FILE = fileURLToPath(new URL('../../sdk/dist/gosight.js', import.meta.url));
 
@@ -40,6 +41,15 @@ const projects = z
 export const ingestorEnv = z.object({
   PORT: int(0, 65_535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
+  // Prometheus metrics name project keys and volumes: their own port, loopback by default.
+  GOSIGHT_INGESTOR_METRICS_PORT: int(0, 65_535).default(9464),
+  GOSIGHT_INGESTOR_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  // Slow bodies and idle sockets (issue 13 §4): see server-limits.ts.
+  GOSIGHT_REQUEST_TIMEOUT_MS: int(500, 600_000).default(DEFAULT_SERVER_LIMITS.requestTimeoutMs),
+  GOSIGHT_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(
+    DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs,
+  ),
+  GOSIGHT_MAX_CONNECTIONS: int(1, 1_000_000).default(DEFAULT_SERVER_LIMITS.maxConnections),
   ...kafkaEnv,
   ...redisEnv,
   GEOIP_DB: list.optional(),
@@ -66,6 +76,15 @@ export const ingestorEnv = z.object({
 });
 
 export type IngestorConfig = Readonly<z.output<typeof ingestorEnv>>;
+
+/** The HTTP server limits the configuration asks for (passed to `buildApp`). */
+export function serverLimitsOf(config: IngestorConfig): ServerLimits {
+  return {
+    requestTimeoutMs: config.GOSIGHT_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.GOSIGHT_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: config.GOSIGHT_MAX_CONNECTIONS,
+  };
+}
 
 /** Parses the ingestor's environment; throws a ConfigError naming each bad variable. */
 export function loadConfig(

@@ -6,7 +6,7 @@ import { ConfigError } from '@gosight/schema';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { AppDeps } from './app';
-import type { IngestorConfig } from './config';
+import { serverLimitsOf, type IngestorConfig } from './config';
 import { noGeoLookup, openGeoLookup } from './geo-lookup';
 import type { EventProducer } from './event-producer';
 import { createKafkaProducer } from './kafka-producer';
@@ -68,6 +68,7 @@ export async function createIngestorDeps(
     sdk: { path: config.GOSIGHT_SDK_PATH, file: config.GOSIGHT_SDK_FILE },
     rateLimitRedis: redis,
     retryAfterSeconds: config.GOSIGHT_RETRY_AFTER_SECONDS,
+    serverLimits: serverLimitsOf(config),
   };
   return {
     deps,

@@ -60,6 +60,27 @@ export const ERROR_CATALOGUE = {
     message: 'not ready: the event bus is unreachable, stalled or its buffer is full',
   },
   SHUTTING_DOWN: { status: 503, retriable: true, message: 'the ingestor is shutting down' },
+  TOO_MANY_CONNECTIONS: {
+    status: 503,
+    retriable: true,
+    message: 'too many open connections, retry later',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    retriable: true,
+    message: 'the request was not received in time',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    retriable: false,
+    message: 'the request headers are too large',
+  },
+  BAD_REQUEST: { status: 400, retriable: false, message: 'malformed HTTP request' },
+  BAD_URL: {
+    status: 400,
+    retriable: false,
+    message: 'the URL is not valid (bad percent-encoding)',
+  },
   NOT_FOUND: { status: 404, retriable: false, message: 'no such route' },
   METHOD_NOT_ALLOWED: { status: 405, retriable: false, message: 'method not allowed' },
   SDK_NOT_BUILT: {

@@ -1,15 +1,19 @@
-/** `GET /healthz` (alive), `GET /readyz` (bus reachable, buffer not full), `GET /metrics`. */
+/**
+ * `GET /healthz` (alive), `GET /readyz` (bus reachable, buffer not full).
+ * `/metrics` is not on this (public) port: see metrics-server.ts.
+ */
 import type { FastifyInstance } from 'fastify';
 import { errorBody, IngestError } from './errors';
 import type { EventProducer } from './event-producer';
-import type { IngestMetrics } from './metrics';
 
-/** Registers the health, readiness and metrics routes. */
+export const HEALTH_PATH = '/healthz';
+
+/** Registers the health and readiness routes. */
 export function registerHealthRoutes(
   app: FastifyInstance,
-  deps: { producer: EventProducer; metrics: IngestMetrics; isShuttingDown: () => boolean },
+  deps: { producer: EventProducer; isShuttingDown: () => boolean },
 ): void {
-  app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
+  app.get(HEALTH_PATH, (_request, reply) => reply.send({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
     if (deps.isShuttingDown()) {
@@ -19,10 +23,5 @@ export function registerHealthRoutes(
       return reply.code(503).send(errorBody(new IngestError('NOT_READY')));
     }
     return { status: 'ready', buffered: deps.producer.bufferedEvents() };
-  });
-
-  app.get('/metrics', async (_request, reply) => {
-    const text = await deps.metrics.registry.metrics();
-    return reply.header('content-type', deps.metrics.registry.contentType).send(text);
   });
 }

@@ -2,6 +2,8 @@
 export { buildApp, type AppDeps, type IngestorApp } from './app';
 export { loadConfig, ingestorEnv, type IngestorConfig } from './config';
 export { createIngestorDeps, type IngestorDeps } from './create-deps';
+export { startMetricsServer, type MetricsServer } from './metrics-server';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits';
 export {
   BusError,
   type BusMessage,

@@ -1,12 +1,14 @@
 /**
- * `npm run start -w ingestor`: config → deps → buildApp → listen. SIGTERM or
- * SIGINT: stop accepting, finish requests in flight, flush the producer, exit.
+ * `npm run start -w ingestor`: config → deps → buildApp → listen, and the
+ * metrics port. SIGTERM or SIGINT: stop accepting, finish requests in flight,
+ * flush the producer, exit.
  */
 import { ConfigError } from '@gosight/schema';
 import { pino } from 'pino';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createIngestorDeps } from './create-deps';
+import { startMetricsServer } from './metrics-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,6 +17,12 @@ async function main(): Promise<void> {
   const built = await buildApp(resources.deps);
   const app = built.app;
   await app.listen({ port: config.PORT, host: config.HOST });
+  const metricsServer = await startMetricsServer({
+    host: config.GOSIGHT_INGESTOR_METRICS_HOST,
+    port: config.GOSIGHT_INGESTOR_METRICS_PORT,
+    registry: built.metrics.registry,
+  });
+  logger.info(`metrics on ${metricsServer.url}`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -25,6 +33,7 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => resources.close())
+      .then(() => metricsServer.close())
       .then(() => {
         logger.info('stopped');
         process.exit(0);

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of one app instance (its own registry, no globals):
  * requests by route and status, events by outcome / reason / project,
- * produce latency, buffer depth.
+ * produce latency, buffer depth, open and dropped connections.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -15,6 +15,8 @@ export interface IngestMetrics {
   readonly produceSeconds: Histogram;
   /** Duration of each request to the bus (the broker's part of `produceSeconds`). */
   readonly busRequestSeconds: Histogram;
+  /** Sockets closed at accept because even the refusal lane was full (connection-guard.ts). */
+  readonly connectionsDropped: Counter;
   /** `requests.inc({route, status})` through a cached child (no label hashing per request). */
   countRequest(route: string, status: number): void;
   /** `events.inc({outcome, reason, project}, count)` through a cached child. */
@@ -36,8 +38,11 @@ function childCache<L extends string>(counter: Counter<L>) {
   };
 }
 
-/** Creates the metrics; `bufferDepth` is read on each scrape. */
-export function createMetrics(bufferDepth: () => number): IngestMetrics {
+/** Creates the metrics; `bufferDepth` and `openConnections` are read on each scrape. */
+export function createMetrics(
+  bufferDepth: () => number,
+  openConnections: () => number = () => 0,
+): IngestMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gosight_ingestor_' });
   const requests = new Counter({
@@ -72,6 +77,19 @@ export function createMetrics(bufferDepth: () => number): IngestMetrics {
       this.set(bufferDepth());
     },
   });
+  new Gauge({
+    name: 'gosight_ingestor_open_connections',
+    help: 'Open connections on the ingest port (served and being refused)',
+    registers: [registry],
+    collect() {
+      this.set(openConnections());
+    },
+  });
+  const connectionsDropped = new Counter({
+    name: 'gosight_ingestor_connections_dropped_total',
+    help: 'Connections closed at accept: past GOSIGHT_MAX_CONNECTIONS and its refusal lane',
+    registers: [registry],
+  });
   const requestChild = childCache(requests);
   const eventChild = childCache(events);
   return {
@@ -80,6 +98,7 @@ export function createMetrics(bufferDepth: () => number): IngestMetrics {
     events,
     produceSeconds,
     busRequestSeconds,
+    connectionsDropped,
     countRequest(route, status) {
       requestChild(`${route}\u0000${status}`, { route, status }).inc();
     },
