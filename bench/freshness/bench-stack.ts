@@ -103,6 +103,7 @@ export async function startBenchStack(options: StackOptions) {
     GOSIGHT_PROJECTS: JSON.stringify([{ key: project, origins: [origin] }]),
     GOSIGHT_LOG_LEVEL: 'warn',
     PORT: String(port),
+    GOSIGHT_INGESTOR_METRICS_PORT: '0',
     ...options.overrides,
   };
   try {

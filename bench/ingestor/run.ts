@@ -74,6 +74,8 @@ const INGESTOR_NODE_FLAGS =
 const INGESTOR_PORT = 18080;
 const BARE_PORT = 18081;
 const FLOOR_PORT = 18082;
+/** The ingestor's /metrics (its own port, not the ingest port). */
+const INGESTOR_METRICS_PORT = 18083;
 const project = 'pk_bench';
 const origin = 'https://shop.example.com';
 const headers = {
@@ -217,7 +219,7 @@ async function load(
  * event-loop delay since the previous scrape (prom-client resets that histogram on each one).
  */
 async function produceTotals() {
-  const text = await (await fetch(`http://127.0.0.1:${INGESTOR_PORT}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${INGESTOR_METRICS_PORT}/metrics`)).text();
   const read = (name: string) =>
     Number(new RegExp(`^gosight_ingestor_${name} ([\\d.e+-]+)`, 'm').exec(text)?.[1] ?? 0);
   return {
@@ -235,7 +237,7 @@ async function produceTotals() {
 
 /** The ingestor's own account of its memory (prom-client's default metrics), in MB. */
 async function memoryBreakdown(): Promise<string> {
-  const text = await (await fetch(`http://127.0.0.1:${INGESTOR_PORT}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${INGESTOR_METRICS_PORT}/metrics`)).text();
   const mb = (name: string) =>
     (
       Number(new RegExp(`^gosight_ingestor_${name} ([\\d.e+-]+)`, 'm').exec(text)?.[1] ?? 0) /
@@ -304,6 +306,7 @@ async function main(): Promise<void> {
     [entry],
     {
       PORT: String(INGESTOR_PORT),
+      GOSIGHT_INGESTOR_METRICS_PORT: String(INGESTOR_METRICS_PORT),
       KAFKA_BROKERS: brokers.join(','),
       GOSIGHT_PROJECTS: JSON.stringify([{ key: project, origins: [origin] }]),
       GOSIGHT_TOPIC_RAW: topics.raw,

@@ -5,7 +5,16 @@ export interface BannerInput {
   clickhouseUrl: string;
   database: string;
   topology: string;
+  /** The ingestor's metrics (their own loopback port by default). */
+  metricsUrl: string;
+  /** The processor's metrics, when METRICS_PORT asked for them. */
+  processorMetricsUrl?: string | undefined;
+  /** The GeoIP data is DB-IP's, whose CC BY 4.0 licence asks for this attribution. */
+  geoIpByDbIp: boolean;
 }
+
+/** The attribution DB-IP's licence (CC BY 4.0) asks for wherever its data is used. */
+export const DB_IP_ATTRIBUTION = 'IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0';
 
 /** The start banner: where to click, where events go, and SQL to see them. */
 export function banner(input: BannerInput): string {
@@ -23,6 +32,10 @@ export function banner(input: BannerInput): string {
     `  demo shop    ${input.siteUrl}/`,
     `  ingest       ${input.siteUrl}/v1/batch   (SDK: ${input.siteUrl}/sdk/gosight.js)`,
     `  ClickHouse   ${input.clickhouseUrl}/   (database ${db})`,
+    `  metrics      ${input.metricsUrl}   (ingestor)`,
+    ...(input.processorMetricsUrl
+      ? [`               ${input.processorMetricsUrl}   (processor)`]
+      : []),
     '',
     '  Click around the shop, then ask ClickHouse what you did:',
     ...queries.map((q) => `    ${q};`),
@@ -30,6 +43,7 @@ export function banner(input: BannerInput): string {
     `  ${curl}`,
     '',
     '  Ctrl-C stops (everything already acknowledged is kept in ./data and stored on the next start).',
+    ...(input.geoIpByDbIp ? ['', `  ${DB_IP_ATTRIBUTION}`] : []),
     '',
   ].join('\n');
 }

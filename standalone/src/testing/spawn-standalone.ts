@@ -42,7 +42,8 @@ export function spawnStandalone(
   for (const name of ['KAFKA_BROKERS', 'REDIS_URL', 'CLICKHOUSE_URL', 'PORT']) delete base[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'standalone/src/main.ts', ...args], {
     cwd: root,
-    env: { ...base, GOSIGHT_LOG_LEVEL: 'warn', ...env },
+    // Any free metrics port: tests and benchmarks run beside each other and `npm start`.
+    env: { ...base, GOSIGHT_LOG_LEVEL: 'warn', GOSIGHT_INGESTOR_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
