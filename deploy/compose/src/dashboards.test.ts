@@ -42,9 +42,9 @@ describe('Grafana dashboards and Prometheus', () => {
   it('scrapes the ports the services serve /metrics on', () => {
     const prometheus = source('deploy/compose/prometheus/prometheus.yml');
     const compose = source('deploy/compose/docker-compose.yml');
-    expect(compose).toMatch(/\n\s+PORT: 8080\n/);
+    expect(compose).toMatch(/\n\s+GOSIGHT_INGESTOR_METRICS_PORT: 9464\n/);
     expect(compose).toMatch(/\n\s+METRICS_PORT: 9465\n/);
-    expect(prometheus).toMatch(/names: \[ingestor\][\s\S]*?port: 8080/);
+    expect(prometheus).toMatch(/names: \[ingestor\][\s\S]*?port: 9464/);
     expect(prometheus).toMatch(/names: \[processor\][\s\S]*?port: 9465/);
     expect(prometheus).toContain("'clickhouse:9363'");
     expect(source('deploy/compose/clickhouse/config.d/gosight-server.xml')).toContain(
