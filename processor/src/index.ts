@@ -4,6 +4,7 @@ export { loadConfig, sessionsGroupFor } from './config';
 export type { ProcessorConfig } from './config';
 export { settingsFromConfig, createClients } from './clients';
 export type { EventSource, Delivery, DeliveryHandler, BusMessage } from './event-source';
+export { dedupToken } from './dedup-token';
 export type { SessionStore, SessionState, ApplyOutcome } from './session-store';
 export { readConsumerLag } from './consumer-lag';
 export type { GroupLag, PartitionLag } from './consumer-lag';

@@ -11,6 +11,10 @@ export const START_ERRORS = {
   KAFKA_UNREACHABLE: { exitCode: 4, retriable: false },
   CLICKHOUSE_UNREACHABLE: { exitCode: 4, retriable: false },
   SDK_BUILD_FAILED: { exitCode: 5, retriable: false },
+  /** GOSIGHT_DATA_DIR (or a file in it) cannot be created or written. */
+  DATA_DIR_UNWRITABLE: { exitCode: 6, retriable: false },
+  /** The bus journal is damaged or lost acknowledged records; nothing was changed. */
+  BUS_JOURNAL_DAMAGED: { exitCode: 7, retriable: false },
 } as const;
 
 export type StartErrorCode = keyof typeof START_ERRORS;

@@ -1,9 +1,10 @@
-import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BusError } from '@gosight/ingestor';
-import type { Delivery } from '@gosight/processor';
-import { describe, expect, it } from 'vitest';
+import { dedupToken, type Delivery } from '@gosight/processor';
+import { describe, expect, it, vi } from 'vitest';
 import { openInProcessBus } from './in-process-bus';
 
 const T = 'raw';
@@ -88,7 +89,109 @@ describe('in-process bus', () => {
     expect(readdirSync(join(dir, T)).length).toBeGreaterThan(3);
     const [a, b] = await Promise.all([consume(bus, 'a', 50), consume(bus, 'b', 50)]);
     expect([a.length, b.length]).toEqual([50, 50]);
-    expect(readdirSync(join(dir, T))).toHaveLength(1);
+    await bus.close(); // offsets are written in the background; close writes the last ones
+    expect(readdirSync(join(dir, T)).filter((f) => f.endsWith('.log'))).toHaveLength(1);
+  });
+});
+
+describe('in-process bus: damage and resets', () => {
+  const open = (dir: string, extra: Partial<Parameters<typeof openInProcessBus>[0]> = {}) =>
+    openInProcessBus({ dir, consumedTopics: [T], maxBufferedMessages: 1000, ...extra });
+  const segment = (dir: string) =>
+    join(dir, T, readdirSync(join(dir, T)).find((f) => f.endsWith('.log')) ?? '');
+
+  it('after a torn tail is cut, every message acknowledged later is delivered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gosight-bus-'));
+    let bus = await open(dir);
+    for (let i = 0; i < 5; i++) await send(bus, i * 2, 2);
     await bus.close();
+    truncateSync(segment(dir), statSync(segment(dir)).size - 10);
+    const logs: string[] = [];
+    bus = await open(dir, { log: (l) => logs.push(l) });
+    expect(logs.filter((l) => l.includes('cut a torn last record'))).toHaveLength(1);
+    expect(bus.endOffset(T)).toBe(9);
+    await send(bus, 100, 20);
+    const seen = await consume(bus, 'g', 29);
+    expect(seen.slice(9)).toEqual(Array.from({ length: 20 }, (_, i) => `{"n":${100 + i}}`));
+    await bus.close();
+  });
+
+  it('refuses to start when the journal ends below an offset a group committed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gosight-bus-'));
+    const bus = await open(dir);
+    await send(bus, 0, 10);
+    expect(await consume(bus, 'g', 10)).toHaveLength(10);
+    await bus.close();
+    // Ten bytes gone from the last record, which group g has committed.
+    const size = statSync(segment(dir)).size;
+    truncateSync(segment(dir), size - 10);
+    const error = await open(dir).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BUS_JOURNAL_DAMAGED', exitCode: 7 });
+    expect((error as Error).message).toContain(
+      `${join(dir, T)}: it ends at offset 9, below offset 10 committed by consumer group g`,
+    );
+    // The refusal changed nothing: not even the torn record was cut.
+    expect(statSync(segment(dir)).size).toBe(size - 10);
+  });
+
+  it('answers a failed journal write with BUS_UNAVAILABLE and loses nothing acknowledged around it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gosight-bus-'));
+    let failNext = false;
+    const openSegment = async (path: string) => {
+      const handle = await openFile(path, 'a');
+      const write = handle.write.bind(handle);
+      return Object.assign(handle, {
+        write: (buffer: Buffer, offset: number, length: number) => {
+          if (!failNext) return write(buffer, offset, length);
+          failNext = false;
+          // Half the bytes reach the file, then the disk is full.
+          return write(buffer, offset, length >> 1).then(() => {
+            throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+          });
+        },
+      });
+    };
+    let bus = await open(dir, { openSegment });
+    await send(bus, 0, 3);
+    failNext = true;
+    await expect(send(bus, 3, 3)).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE' });
+    await send(bus, 6, 3);
+    await bus.close();
+    bus = await open(dir);
+    expect(await consume(bus, 'g', 6)).toEqual([0, 1, 2, 6, 7, 8].map((n) => `{"n":${n}}`));
+    await bus.close();
+  });
+
+  it('a redelivery keeps its dedup token; a removed bus directory gives new epoch and token for the same offsets', async () => {
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'gosight-bus-'));
+      /** Opens the bus, sends three messages unless asked not to, and returns the token of their first delivery (never committed). */
+      const tokenOfFirstDelivery = async (sendFirst: boolean) => {
+        const bus = await open(dir);
+        if (sendFirst) await send(bus, 0, 3);
+        let got: (token: string) => void = () => {};
+        const token = new Promise<string>((resolve) => (got = resolve));
+        const source = bus.source(T, 'g');
+        await source.start((d: Delivery) => {
+          got(dedupToken('events', [d]));
+          return Promise.reject(new Error('not stored'));
+        });
+        const result = await token;
+        await source.close();
+        const epoch = bus.incarnation(T);
+        await bus.close();
+        return { result, epoch };
+      };
+      const first = await tokenOfFirstDelivery(true);
+      const redelivered = await tokenOfFirstDelivery(false);
+      expect(redelivered).toEqual(first);
+      rmSync(dir, { recursive: true });
+      const afterReset = await tokenOfFirstDelivery(true);
+      expect(afterReset.epoch).not.toBe(first.epoch);
+      expect(afterReset.result).not.toBe(first.result);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

@@ -6,9 +6,14 @@
  *   and one fsync per micro-batch: sends that arrive while one is in flight
  *   go together in the next) before it resolves, i.e. before the 202.
  * - Each consumer group reads from its committed offset; a delivery's offset
- *   is committed (offsets file, atomically) only after its handler resolved;
- *   a rejected delivery is handed out again. On start, groups resume from the
- *   committed offsets, so what was acknowledged and not yet stored is replayed.
+ *   is committed only after its handler resolved (the offsets file, written
+ *   atomically in the background and retried until it works); a rejected
+ *   delivery is handed out again. On start, groups resume from the committed
+ *   offsets, so what was acknowledged and not yet stored is replayed.
+ * - A journal that ends below an offset some group committed has lost
+ *   acknowledged records: the start stops with BUS_JOURNAL_DAMAGED.
+ * - Deliveries carry the journal's epoch as their `incarnation`, so the
+ *   processor's dedup tokens differ from those of an earlier journal.
  * - Segments below every group's committed offset are deleted; messages not
  *   yet committed by every group are bounded by `maxBufferedMessages`
  *   (beyond it `send` fails with BUS_BUFFER_FULL: the ingestor answers 503).
@@ -25,7 +30,13 @@ import type {
 } from '@gosight/processor';
 import { HEADERS } from '@gosight/schema';
 import { createOffsetWriter, readOffsets, type Offsets } from './offset-file';
-import { openTopicJournal, type JournalRecord, type TopicJournal } from './topic-journal';
+import type { WriteHealth } from './retrying-write';
+import {
+  openTopicJournal,
+  type JournalRecord,
+  type SegmentFile,
+  type TopicJournal,
+} from './topic-journal';
 
 export interface InProcessBusOptions {
   /** Directory of the journals and the offsets file (created if missing). */
@@ -38,6 +49,12 @@ export interface InProcessBusOptions {
   maxDeliveryMessages?: number;
   segmentBytes?: number;
   log?: (line: string) => void;
+  /** Counts failed writes of the offsets file. */
+  health?: WriteHealth;
+  /** Wait before retrying a failed offsets write (default 1 s). */
+  offsetsRetryMs?: number;
+  /** Opens a journal segment for appending (tests inject failing writes). */
+  openSegment?: (path: string) => Promise<SegmentFile>;
 }
 
 export interface SourceOptions {
@@ -58,10 +75,12 @@ export interface InProcessBus {
   dlq(topic: string): DlqProducer;
   /** The group's committed offset (in memory; durable or not). */
   committed(topic: string, groupId: string): number;
-  /** Writes `offset` as the group's durable committed offset. */
+  /** Writes `offset` as the group's durable committed offset; rejects if that write failed (it is retried). */
   persistOffset(topic: string, groupId: string, offset: number): Promise<void>;
   /** Offset the next message on `topic` gets. */
   endOffset(topic: string): number;
+  /** The epoch of `topic`'s journal: offsets count within it. */
+  incarnation(topic: string): string;
   /** Closes the journals; close the sources and the producer first. */
   close(): Promise<void>;
 }
@@ -97,8 +116,18 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
   const maxDelivery = options.maxDeliveryMessages ?? 5000;
   const offsetsPath = join(options.dir, 'offsets.json');
   const offsets: Offsets = await readOffsets(offsetsPath);
-  const writeOffsets = createOffsetWriter(offsetsPath);
   const topics = new Map<string, Topic>();
+  const offsetWriter = createOffsetWriter({
+    path: offsetsPath,
+    current: () => offsets,
+    // Segments go only once every group's offset past them is on disk.
+    async written(durable) {
+      for (const [name, topic] of topics) await topic.journal.trimBelow(lowWater(name, durable));
+    },
+    log,
+    ...(options.offsetsRetryMs ? { retryMs: options.offsetsRetryMs } : {}),
+    ...(options.health ? { health: options.health } : {}),
+  });
   const groups = new Map<string, Group>();
   let pending: PendingWrite[] = [];
   let pendingCount = 0;
@@ -113,10 +142,19 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
     const consumed = options.consumedTopics.includes(name);
     const from = Math.min(...Object.values(offsets[name] ?? {}), Number.MAX_SAFE_INTEGER);
     const memory: JournalRecord[] = [];
+    let mustReach: { offset: number; by: string } | undefined;
+    for (const [group, offset] of Object.entries(offsets[name] ?? {})) {
+      if (offset > (mustReach?.offset ?? 0)) {
+        mustReach = { offset, by: `consumer group ${group} (${offsetsPath})` };
+      }
+    }
     const journal = await openTopicJournal(
       {
         dir: join(options.dir, safeName(name)),
+        log,
+        ...(mustReach ? { mustReach } : {}),
         ...(options.segmentBytes ? { segmentBytes: options.segmentBytes } : {}),
+        ...(options.openSegment ? { openSegment: options.openSegment } : {}),
       },
       from === Number.MAX_SAFE_INTEGER ? 0 : from,
       consumed ? (r) => memory.push(r) : () => {},
@@ -127,7 +165,12 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
     return topic;
   }
 
-  for (const name of options.consumedTopics) await openTopic(name);
+  try {
+    for (const name of options.consumedTopics) await openTopic(name);
+  } catch (error) {
+    for (const topic of topics.values()) await topic.journal.close();
+    throw error;
+  }
 
   const topicOf = (name: string) => {
     const topic = topics.get(name);
@@ -135,12 +178,15 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
     return topic;
   };
 
-  /** Lowest offset some group still needs, over running groups and committed ones on disk. */
-  function lowWater(name: string, durableOnly: boolean): number {
+  /**
+   * Lowest offset some group still needs, over running groups and the
+   * committed offsets known (`durable`: only those written to disk).
+   */
+  function lowWater(name: string, durable?: Offsets): number {
     let low = topicOf(name).journal.end;
-    for (const [group, offset] of Object.entries(offsets[name] ?? {})) {
+    for (const [group, offset] of Object.entries((durable ?? offsets)[name] ?? {})) {
       const running = groups.get(`${name}\u0000${group}`);
-      low = Math.min(low, durableOnly || !running ? offset : running.committed);
+      low = Math.min(low, durable || !running ? offset : running.committed);
     }
     for (const g of groups.values()) if (g.topic === name) low = Math.min(low, g.committed);
     return low;
@@ -151,14 +197,14 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
     for (const [name, topic] of topics) {
       if (!topic.consumed) continue;
       const start = topic.memory[0]?.offset ?? topic.journal.end;
-      most = Math.max(most, topic.journal.end - Math.max(start, lowWater(name, false)));
+      most = Math.max(most, topic.journal.end - Math.max(start, lowWater(name)));
     }
     return most + pendingCount;
   }
 
   function pruneMemory(name: string) {
     const topic = topicOf(name);
-    const low = lowWater(name, false);
+    const low = lowWater(name);
     let drop = 0;
     while (drop < topic.memory.length && (topic.memory[drop]?.offset ?? Infinity) < low) drop++;
     if (drop > 0) topic.memory.splice(0, drop);
@@ -234,16 +280,18 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
     },
   };
 
-  async function commit(group: Group, offset: number) {
+  function commit(group: Group, offset: number) {
     group.committed = offset;
-    if (group.durable) await persistOffset(group.topic, group.id, offset);
+    if (group.durable) {
+      (offsets[group.topic] ??= {})[group.id] = offset;
+      offsetWriter.request(); // in the background: a failed write is retried on its own
+    }
     pruneMemory(group.topic);
   }
 
   async function persistOffset(topic: string, groupId: string, offset: number) {
     (offsets[topic] ??= {})[groupId] = offset;
-    await writeOffsets(offsets);
-    await topicOf(topic).journal.trimBelow(lowWater(topic, true));
+    await offsetWriter.flush();
   }
 
   async function consume(group: Group, handler: DeliveryHandler): Promise<void> {
@@ -266,6 +314,7 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
       const delivery: Delivery = {
         topic: group.topic,
         partition: 0,
+        incarnation: topic.journal.epoch,
         messages,
         heartbeat: () => Promise.resolve(),
         isActive: () => group.running,
@@ -274,7 +323,7 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
       try {
         await handler(delivery);
         group.position = next;
-        await commit(group, next);
+        commit(group, next);
       } catch (error) {
         if (!group.running) break;
         log(`bus: ${group.id} delivery failed, handing it out again: ${String(error)}`);
@@ -341,9 +390,16 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
     },
     persistOffset,
     endOffset: (topic) => topicOf(topic).journal.end,
+    incarnation: (topic) => topicOf(topic).journal.epoch,
     async close() {
       closing = true;
       await writing;
+      await offsetWriter.flush().catch((error: unknown) => {
+        log(
+          `bus: the last offsets could not be written (replayed on the next start): ${String(error)}`,
+        );
+      });
+      await offsetWriter.close();
       for (const topic of topics.values()) await topic.journal.close();
     },
   };

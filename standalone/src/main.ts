@@ -2,7 +2,8 @@
  * `npm start [-- --local-services]`: the whole stack in one process (see
  * standalone.ts), the banner, and a drain on Ctrl-C / SIGTERM.
  * Exit codes: 0 stopped cleanly, 1 unexpected failure, 2 bad configuration,
- * 3 port in use, 4 Kafka or ClickHouse unreachable, 5 SDK build failed.
+ * 3 port in use, 4 Kafka or ClickHouse unreachable, 5 SDK build failed,
+ * 6 data directory not writable, 7 bus journal damaged (errors.ts).
  */
 import { ConfigError } from '@gosight/schema';
 import { pino } from 'pino';
