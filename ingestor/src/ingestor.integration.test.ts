@@ -84,7 +84,7 @@ describe('ingestor on the real Kafka broker', () => {
     for (const m of raw) byKey[m.key ?? ''] = idsOf(m.value);
     expect(byKey).toEqual({ sess_a: a.map((e) => e.id), sess_b: b.map((e) => e.id) });
     // The broker's round trips are measured apart from the wait in the buffer.
-    const metrics = (await built.app.inject('/metrics')).body;
+    const metrics = await built.metrics.registry.metrics();
     const requests = /^gosight_ingestor_bus_request_seconds_count (\d+)/m.exec(metrics)?.[1];
     expect(Number(requests)).toBeGreaterThanOrEqual(1);
 
