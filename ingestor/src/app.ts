@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
     maxConnections: limits.maxConnections,
     exemptRoutes: [HEALTH_PATH],
     retryAfterSeconds,
-    onDropped: () => metrics.connectionsDropped.inc(),
+    onShed: (reason) => metrics.connectionsShed.inc({ reason }),
   });
   deps.producer.observeRequests?.((seconds) => metrics.busRequestSeconds.observe(seconds));
 

@@ -15,8 +15,8 @@ export interface IngestMetrics {
   readonly produceSeconds: Histogram;
   /** Duration of each request to the bus (the broker's part of `produceSeconds`). */
   readonly busRequestSeconds: Histogram;
-  /** Sockets closed at accept because even the refusal lane was full (connection-guard.ts). */
-  readonly connectionsDropped: Counter;
+  /** Sockets the connection guard closed: idle ones evicted at the cap, or refused at accept. */
+  readonly connectionsShed: Counter<'reason'>;
   /** `requests.inc({route, status})` through a cached child (no label hashing per request). */
   countRequest(route: string, status: number): void;
   /** `events.inc({outcome, reason, project}, count)` through a cached child. */
@@ -85,9 +85,10 @@ export function createMetrics(
       this.set(openConnections());
     },
   });
-  const connectionsDropped = new Counter({
-    name: 'gosight_ingestor_connections_dropped_total',
-    help: 'Connections closed at accept: past GOSIGHT_MAX_CONNECTIONS and its refusal lane',
+  const connectionsShed = new Counter({
+    name: 'gosight_ingestor_connections_shed_total',
+    help: 'Connections closed by the cap (GOSIGHT_MAX_CONNECTIONS): idle_evicted to make room, or over_limit at accept',
+    labelNames: ['reason'] as const,
     registers: [registry],
   });
   const requestChild = childCache(requests);
@@ -98,7 +99,7 @@ export function createMetrics(
     events,
     produceSeconds,
     busRequestSeconds,
-    connectionsDropped,
+    connectionsShed,
     countRequest(route, status) {
       requestChild(`${route}\u0000${status}`, { route, status }).inc();
     },

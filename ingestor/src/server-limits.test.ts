@@ -46,6 +46,20 @@ const healthz = async (port: number) => {
   return { status: res.status, body: await res.text() };
 };
 
+/** Headers and the start of a body, then nothing: a request in flight until the timeout. */
+const STALLED_BODY =
+  'POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n{"project":';
+
+/** Lets accepted sockets and their first bytes reach the server. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+/** A value of the app's metrics, e.g. `gosight_ingestor_open_connections`. */
+async function metric(series: string): Promise<number> {
+  const text = (await current?.metrics.registry.metrics()) ?? '';
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return Number(line?.slice(series.length + 1) ?? NaN);
+}
+
 const postBatch = (port: number) =>
   fetch(`http://127.0.0.1:${port}/v1/batch`, {
     method: 'POST',
@@ -56,10 +70,7 @@ const postBatch = (port: number) =>
 describe('slow bodies and idle sockets', () => {
   it('closes a stalled body within the request timeout with a 408, answering /healthz meanwhile', async () => {
     const { port } = await listening({ requestTimeoutMs: 600 });
-    const stalled = rawClient(
-      port,
-      'POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n{"project":',
-    );
+    const stalled = rawClient(port, STALLED_BODY);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await healthz(port)).toEqual({ status: 200, body: '{"status":"ok"}' });
     const { text, afterMs } = await stalled.closed;
@@ -100,11 +111,27 @@ describe('slow bodies and idle sockets', () => {
     expect(afterMs).toBeLessThan(2_500);
   });
 
-  it('past the connection cap, refuses batches with 503 + Connection: close and still answers /healthz', async () => {
+  it('idle sockets cannot crowd out visitors: at the cap the oldest idle one is closed', async () => {
     const { port } = await listening({ maxConnections: 5 });
-    const idle = Array.from({ length: 5 }, () => rawClient(port));
+    const idle = Array.from({ length: 20 }, () => rawClient(port));
     await Promise.all(idle.map((client) => client.connected));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
+    expect(await metric('gosight_ingestor_open_connections')).toBe(5);
+    // The oldest were closed to make room, the newest are still open.
+    const first = await idle[0]?.closed;
+    expect(first?.text).toBe('');
+    expect(idle[19]?.socket.destroyed).toBe(false);
+    expect(await metric('gosight_ingestor_connections_shed_total{reason="idle_evicted"}')).toBe(15);
+
+    expect((await postBatch(port)).status).toBe(202);
+    expect(await healthz(port)).toEqual({ status: 200, body: '{"status":"ok"}' });
+  });
+
+  it('with every connection in a request, refuses batches with 503 + Connection: close and still answers /healthz', async () => {
+    const { port } = await listening({ maxConnections: 3, requestTimeoutMs: 10_000 });
+    const busy = Array.from({ length: 3 }, () => rawClient(port, STALLED_BODY));
+    await Promise.all(busy.map((client) => client.connected));
+    await settle();
 
     const refused = await postBatch(port);
     expect(refused.status).toBe(503);
@@ -115,25 +142,25 @@ describe('slow bodies and idle sockets', () => {
     );
     expect(await healthz(port)).toEqual({ status: 200, body: '{"status":"ok"}' });
 
-    // The idle sockets leave; batches are served again.
-    for (const client of idle) client.socket.destroy();
-    await Promise.all(idle.map((client) => client.closed));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The busy connections leave; batches are served again.
+    for (const client of busy) client.socket.destroy();
+    await Promise.all(busy.map((client) => client.closed));
+    await settle();
     expect((await postBatch(port)).status).toBe(202);
   });
 
-  it('closes sockets at accept once the refusal lane is full too, so descriptors stay bounded', async () => {
+  it('keeps open sockets within the cap plus its refusal lane, whatever clients hold', async () => {
     const max = 2;
-    const { port } = await listening({ maxConnections: max });
-    const held = Array.from({ length: max + overflowOf(max) }, () => rawClient(port));
-    await Promise.all(held.map((client) => client.connected));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const extra = rawClient(port);
-    const { text, afterMs } = await extra.closed;
-    expect(text).toBe('');
-    expect(afterMs).toBeLessThan(1_000);
-    expect(await current?.metrics.registry.metrics()).toContain(
-      'gosight_ingestor_connections_dropped_total 1',
-    );
+    const { port } = await listening({ maxConnections: max, requestTimeoutMs: 10_000 });
+    const busy = Array.from({ length: max }, () => rawClient(port, STALLED_BODY));
+    await Promise.all(busy.map((client) => client.connected));
+    await settle();
+    const idle = Array.from({ length: 60 }, () => rawClient(port));
+    await Promise.all(idle.map((client) => client.connected));
+    await settle();
+    const open = await metric('gosight_ingestor_open_connections');
+    expect(open).toBeGreaterThan(max);
+    expect(open).toBeLessThanOrEqual(max + overflowOf(max));
+    expect(await healthz(port)).toEqual({ status: 200, body: '{"status":"ok"}' });
   });
 });
