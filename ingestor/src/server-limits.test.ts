@@ -101,6 +101,19 @@ describe('slow bodies and idle sockets', () => {
     }
   });
 
+  it('answers what Node cannot parse in the error format: bad HTTP 400, oversized headers 431', async () => {
+    const { port } = await listening({});
+    const garbage = await rawClient(port, 'HELLO\r\n\r\n').closed;
+    expect(garbage.text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbage.text).toContain('{"error":{"code":"BAD_REQUEST"');
+    const huge = await rawClient(
+      port,
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ).closed;
+    expect(huge.text).toMatch(/^HTTP\/1\.1 431 /);
+    expect(huge.text).toContain('{"error":{"code":"HEADERS_TOO_LARGE"');
+  });
+
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
     const { port } = await listening({ keepAliveTimeoutMs: 300 });
     const client = rawClient(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
