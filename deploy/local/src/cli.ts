@@ -8,6 +8,8 @@ import { logFilePath } from './paths';
 import { readLivePid } from './pidfile';
 import type { LocalService } from './service';
 import { selectServices, serviceLog } from './services';
+import { WRITER_USER } from './clickhouse/endpoint-users';
+import { clickhouseWriterPasswordPath } from './clickhouse/service';
 import { fileSize, tailFile } from './tail-file';
 
 const ENV_VARS: Record<string, string> = {
@@ -51,6 +53,13 @@ async function up(services: LocalService[]): Promise<number> {
     }
   }
   const env = services.map((s) => `${ENV_VARS[s.name] ?? s.name.toUpperCase()}=${s.address}`);
+  if (services.some((s) => s.name === 'clickhouse')) {
+    // Writes need the endpoint's writer; its password stays in the file (not in logs).
+    env.push(
+      `CLICKHOUSE_USER=${WRITER_USER}`,
+      `CLICKHOUSE_PASSWORD="$(cat ${relative(process.cwd(), clickhouseWriterPasswordPath())})"`,
+    );
+  }
   print('');
   print(env.join(' '));
   return 0;

@@ -4,7 +4,7 @@
  */
 import { kafkaService } from './kafka/kafka-service';
 import { redisService } from './redis/redis-service';
-import { clickhouseService } from './clickhouse/service';
+import { clickhouseService, localClickHouseWriter } from './clickhouse/service';
 import { selectServices, serviceLog } from './services';
 
 export type { LocalService } from './service';
@@ -12,6 +12,13 @@ export type { CommandResult } from './run-command';
 export { kafkaService } from './kafka/kafka-service';
 export { redisService } from './redis/redis-service';
 export { runKafkaTool } from './kafka/run-kafka-tool';
+export { localClickHouseWriter } from './clickhouse/service';
+export {
+  WRITER_PASSWORD_FILE,
+  WRITER_USER,
+  readWriterCredentials,
+  type EndpointCredentials,
+} from './clickhouse/endpoint-users';
 export { LOCAL_SERVICES } from './services';
 export {
   createClickHouseHttpServer,
@@ -35,6 +42,8 @@ export interface LocalStack {
   redisUrl: string;
   /** for CLICKHOUSE_URL */
   clickhouseUrl: string;
+  /** for CLICKHOUSE_USER / CLICKHOUSE_PASSWORD: the endpoint's writer */
+  clickhouseWriter: { username: string; password: string } | undefined;
   /** names of the services this call started (not those it found running) */
   started: string[];
 }
@@ -54,6 +63,7 @@ export async function ensureLocalStack(opts: EnsureLocalStackOptions = {}): Prom
     kafkaBrokers: kafkaService.address,
     redisUrl: redisService.address,
     clickhouseUrl: clickhouseService.address,
+    clickhouseWriter: localClickHouseWriter(),
     started,
   };
 }

@@ -17,7 +17,7 @@ let client: ClickHouseClient;
 beforeAll(async () => {
   server = createClickHouseHttpServer({ dataDir, port: 0 });
   await server.listen();
-  client = createClient({ url: server.url });
+  client = createClient({ url: server.url, ...server.writer });
   await client.command({ query: `CREATE DATABASE ${db}` });
   await client.command({
     query: `CREATE TABLE ${db}.events (id UInt32, name String, ts DateTime64(3), tags Array(String))
@@ -62,7 +62,11 @@ describe('ClickHouse HTTP endpoint with @clickhouse/client', () => {
   });
 
   it('accepts gzip-compressed inserts and gzip-compressed responses', async () => {
-    const gz = createClient({ url: server.url, compression: { request: true, response: true } });
+    const gz = createClient({
+      url: server.url,
+      ...server.writer,
+      compression: { request: true, response: true },
+    });
     try {
       const values = Array.from({ length: 1000 }, (_, i) => ({
         id: 1000 + i,
@@ -216,7 +220,7 @@ describe('ClickHouse HTTP endpoint with @clickhouse/client', () => {
     await server.close();
     server = createClickHouseHttpServer({ dataDir, port: 0 });
     await server.listen();
-    client = createClient({ url: server.url });
+    client = createClient({ url: server.url, ...server.writer });
 
     expect(await rows(`SELECT id, v FROM ${db}.sessions FINAL`)).toEqual([{ id: 's1', v: 3 }]);
     expect(await rows(`SELECT count() AS c FROM ${db}.sessions`)).toEqual([{ c: 1 }]);

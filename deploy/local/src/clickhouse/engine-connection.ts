@@ -28,6 +28,7 @@ export class EngineConnection {
   private session: Session;
   private database = 'default';
   private settings: ReadonlyMap<string, string> = new Map();
+  private readonlyLevel: 0 | 1 | 2 = 0;
   /** set when the connection's state can no longer be undone by SET (readonly) or is unknown */
   private stale = false;
 
@@ -40,24 +41,28 @@ export class EngineConnection {
 
   /** Moves the connection into `ctx` (USE + SET), so the next statement runs as the request asked. */
   async enter(ctx: QueryContext): Promise<void> {
-    if (this.stale) this.reopen();
+    // readonly forbids changing readonly itself: a connection at another level is replaced.
+    if (this.stale || ctx.readonly !== this.readonlyLevel) this.reopen();
     if (ctx.database !== this.database) {
       await this.raw(`USE ${quoteIdentifier(ctx.database)}`);
       this.database = ctx.database;
     }
     const wanted = new Map(ctx.settings);
-    // readonly=1 forbids any later SET, so it goes last and the connection is replaced afterwards.
-    if (ctx.readonly > 0) wanted.set('readonly', String(ctx.readonly));
+    // readonly goes last: once set, it stays for the connection's life (see above).
+    if (ctx.readonly > 0 && this.readonlyLevel === 0) wanted.set('readonly', String(ctx.readonly));
+    else wanted.delete('readonly');
     const set = settingsTransition(this.settings, wanted);
-    if (set === undefined) return;
-    try {
-      await this.raw(set);
-    } catch (err) {
-      this.stale = true; // part of the SET may have applied
-      throw err;
+    if (set !== undefined) {
+      try {
+        await this.raw(set);
+      } catch (err) {
+        this.stale = true; // part of the SET may have applied
+        throw err;
+      }
     }
+    wanted.delete('readonly');
     this.settings = wanted;
-    if (ctx.readonly > 0) this.stale = true;
+    this.readonlyLevel = ctx.readonly;
   }
 
   /** Runs one statement and returns its output in `format`, binding `params` server-side. */
@@ -76,6 +81,18 @@ export class EngineConnection {
     return this.native.InsertRawAsyncConnection(this.session.connection, statement, data, false);
   }
 
+  /**
+   * After a failed statement: chdb keeps a statement that ended with an error (a timeout, a
+   * KILL) in system.processes until its connection runs the next one, so run a trivial one.
+   */
+  async settle(): Promise<void> {
+    try {
+      await this.raw('SELECT 1');
+    } catch {
+      this.stale = true;
+    }
+  }
+
   /** Closes the native connection; only call when no statement is running on it. */
   close(): void {
     this.session.close();
@@ -91,6 +108,7 @@ export class EngineConnection {
     this.session = new Session(this.dataDir, { connectionArgs: CONNECTION_ARGS });
     this.database = 'default';
     this.settings = new Map();
+    this.readonlyLevel = 0;
     this.stale = false;
   }
 }

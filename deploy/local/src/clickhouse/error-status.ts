@@ -5,17 +5,9 @@
  */
 
 const BY_STATUS: ReadonlyArray<readonly [number, readonly string[]]> = [
-  [401, ['REQUIRED_PASSWORD']],
-  [
-    403,
-    [
-      'UNKNOWN_USER',
-      'WRONG_PASSWORD',
-      'AUTHENTICATION_FAILED',
-      'SET_NON_GRANTED_ROLE',
-      'ACCESS_DENIED',
-    ],
-  ],
+  // Newer servers answer failed authentication with 401 (clients then know to ask for credentials).
+  [401, ['REQUIRED_PASSWORD', 'UNKNOWN_USER', 'WRONG_PASSWORD', 'AUTHENTICATION_FAILED']],
+  [403, ['SET_NON_GRANTED_ROLE', 'ACCESS_DENIED']],
   [
     400,
     [

@@ -12,6 +12,8 @@ import { multipartBoundary, parseMultipartFields } from './multipart-form';
 import { parseQueryRequest, withFormFields } from './parse-request';
 import { isInsert, outputFormatClause } from './query-text';
 import { readBody } from './read-body';
+import { authenticate, presentedCredentials } from './endpoint-users';
+import type { StatementPolicy } from './statement-policy';
 import {
   identityHeaders,
   sendError,
@@ -25,6 +27,12 @@ export interface QueryHandlerDeps {
   engine: ChdbEngine;
   identity: ServerIdentity;
   maxBodyBytes: number;
+  /** what no user may run, and what the reader may not change */
+  policy: StatementPolicy;
+  /** the writer user's password */
+  writerPassword: string;
+  /** settings every read-only (analyst) query runs with */
+  readerSettings: ReadonlyMap<string, string>;
 }
 
 /** Handles a query request end to end; never rejects (failures become error responses). */
@@ -37,7 +45,9 @@ export async function handleQuery(
   const queryId = search.get('query_id') || randomUUID();
   try {
     const method = req.method ?? 'GET';
+    const role = authenticate(presentedCredentials(search, req.headers), deps.writerPassword);
     let request = { ...parseQueryRequest(method, search, req.headers), queryId };
+    for (const name of request.settings.keys()) deps.policy.checkSetting(name, role);
     let body =
       method === 'POST'
         ? await readBody(req, req.headers['content-encoding'], deps.maxBodyBytes)
@@ -48,6 +58,14 @@ export async function handleQuery(
       body = Buffer.alloc(0);
     }
     const statement = composeStatement(request.urlQuery, body);
+    deps.policy.checkStatement(statement.sql, role);
+    const settings =
+      role === 'reader' ? new Map([...request.settings, ...deps.readerSettings]) : request.settings;
+    // The client going away cancels its statement (ClickHouse's cancel_http_readonly_queries_on_client_close, for every query).
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const clause = isInsert(statement.sql) ? undefined : outputFormatClause(statement.sql);
     const format = canonicalFormat(clause ?? request.defaultFormat);
     const result = await deps.engine.execute({
@@ -55,8 +73,10 @@ export async function handleQuery(
       format,
       params: request.params,
       database: request.database,
-      settings: request.settings,
-      readonly: request.readonly,
+      settings,
+      readonly: role === 'reader' && request.readonly === 0 ? 2 : request.readonly,
+      role,
+      signal: gone.signal,
     });
     const summary = summaryHeader({
       read_rows: result.readRows,

@@ -38,7 +38,16 @@ async function post(
   body: string | Buffer,
   headers: Record<string, string> = {},
 ): Promise<Response> {
-  const res = await fetch(server.url + pathAndQuery, { method: 'POST', body, headers });
+  // As the services do: the writer's credentials (the default user is read-only).
+  const auth = {
+    'X-ClickHouse-User': server.writer.username,
+    'X-ClickHouse-Key': server.writer.password,
+  };
+  const res = await fetch(server.url + pathAndQuery, {
+    method: 'POST',
+    body,
+    headers: { ...auth, ...headers },
+  });
   return res;
 }
 

@@ -3,14 +3,18 @@
  * queries on `/`, answered as a ClickHouse server would, so `@clickhouse/client` and curl work
  * unchanged. A factory, so it can run in its own process (main.ts) or inside another one.
  */
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { createBrowserGuard } from './browser-guard';
 import { ChdbEngine } from './chdb-engine';
-import { ErrorCode, serverError } from './clickhouse-error';
+import { ErrorCode, serverError, toServerError } from './clickhouse-error';
 import { handleQuery } from './handle-query';
 import { DEFAULT_MAX_BODY_BYTES } from './read-body';
 import { sendError, type ServerIdentity } from './send-response';
+import { ensureWriterPassword, WRITER_USER, type EndpointCredentials } from './endpoint-users';
+import { createStatementPolicy, type StatementPolicy } from './statement-policy';
 
 /** Options for {@link createClickHouseHttpServer}. */
 export interface ClickHouseHttpServerOptions {
@@ -20,10 +24,18 @@ export interface ClickHouseHttpServerOptions {
   host?: string;
   /** default 8123; 0 picks a free port */
   port?: number;
-  /** parallel engine connections (default 3) */
+  /** parallel engine connections (default 4; the read-only user never takes the last one) */
   connections?: number;
   /** largest accepted (decoded) request body, default 256 MiB */
   maxBodyBytes?: number;
+  /** host names accepted in `Host` besides 127.0.0.1, localhost and [::1] */
+  allowedHosts?: readonly string[];
+  /** origins whose web pages may query the endpoint (none by default) */
+  allowedOrigins?: readonly string[];
+  /** max_execution_time of the read-only user's queries, seconds (default 60) */
+  readerMaxExecutionSeconds?: number;
+  /** max_memory_usage of each read-only query, bytes (default 2 GiB) */
+  readerMaxMemoryBytes?: number;
 }
 
 /** A ClickHouse HTTP endpoint; `listen()` opens the engine and starts answering. */
@@ -32,6 +44,8 @@ export interface ClickHouseHttpServer {
   readonly url: string;
   /** ClickHouse version of the engine, known once listening */
   readonly version: string;
+  /** the writer user's credentials (its password is generated on first start), once listening */
+  readonly writer: EndpointCredentials;
   /** opens the engine, then listens; resolves with the URL */
   listen(): Promise<string>;
   /** stops accepting, lets running queries finish, closes the engine */
@@ -53,9 +67,25 @@ export function createClickHouseHttpServer(
     displayName: os.hostname(),
   };
   const inFlight = new Set<Promise<void>>();
+  const guard = createBrowserGuard({
+    ...(opts.allowedHosts === undefined ? {} : { allowedHosts: opts.allowedHosts }),
+    ...(opts.allowedOrigins === undefined ? {} : { allowedOrigins: opts.allowedOrigins }),
+  });
+  const readerSettings = new Map([
+    ['max_execution_time', String(opts.readerMaxExecutionSeconds ?? 60)],
+    ['max_memory_usage', String(opts.readerMaxMemoryBytes ?? 2 * 1024 ** 3)],
+  ]);
+  let writerPassword = '';
+  let policy: StatementPolicy | undefined;
 
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      guard(req.headers);
+    } catch (err) {
+      sendError(res, toServerError(err), identity, '');
+      return Promise.resolve();
+    }
     const hasQuery = url.searchParams.has('query') || req.method === 'POST';
     if (
       url.pathname === '/ping' ||
@@ -69,7 +99,7 @@ export function createClickHouseHttpServer(
       res.end(req.method === 'HEAD' ? undefined : OK);
       return Promise.resolve();
     }
-    if (url.pathname !== '/' || engine === undefined) {
+    if (url.pathname !== '/' || engine === undefined || policy === undefined) {
       const err = serverError(ErrorCode.BAD_ARGUMENTS, `There is no handle ${url.pathname}`);
       sendError(res, err, identity, url.searchParams.get('query_id') ?? '', 404); // as ClickHouse does
       return Promise.resolve();
@@ -87,6 +117,9 @@ export function createClickHouseHttpServer(
       engine,
       identity,
       maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      policy,
+      writerPassword,
+      readerSettings,
     });
   };
 
@@ -107,11 +140,17 @@ export function createClickHouseHttpServer(
     get version() {
       return identity.version;
     },
+    get writer() {
+      return { username: WRITER_USER, password: writerPassword };
+    },
     async listen() {
+      mkdirSync(opts.dataDir, { recursive: true });
+      writerPassword = ensureWriterPassword(opts.dataDir);
       engine = await ChdbEngine.open(
         opts.dataDir,
         opts.connections === undefined ? {} : { connections: opts.connections },
       );
+      policy = createStatementPolicy(engine.catalogue);
       identity = {
         version: engine.version,
         timezone: engine.timezone,

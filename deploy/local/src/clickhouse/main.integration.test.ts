@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsxLoaderUrl } from '../tsx-loader';
+import { readWriterCredentials } from './endpoint-users';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gosight-ch-main-'));
@@ -43,7 +44,12 @@ function exitCode(child: ChildProcess): Promise<number | null> {
 }
 
 async function sql(url: string, query: string): Promise<string> {
-  const res = await fetch(`${url}/`, { method: 'POST', body: query });
+  const { username, password } = readWriterCredentials(dataDir);
+  const res = await fetch(`${url}/`, {
+    method: 'POST',
+    body: query,
+    headers: { 'X-ClickHouse-User': username, 'X-ClickHouse-Key': password },
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(text);
   return text;

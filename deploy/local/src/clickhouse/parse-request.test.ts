@@ -25,7 +25,6 @@ describe('parseQueryRequest', () => {
       readonly: 0,
       compressResponse: true,
       compressionLevel: 6,
-      user: 'default',
     });
     expect([...r.settings]).toEqual([['max_execution_time', '5']]);
   });
@@ -33,17 +32,6 @@ describe('parseQueryRequest', () => {
   it('treats GET as readonly=2 and honours readonly=1', () => {
     expect(parseQueryRequest('GET', new URLSearchParams(), {}).readonly).toBe(2);
     expect(parseQueryRequest('POST', new URLSearchParams({ readonly: '1' }), {}).readonly).toBe(1);
-  });
-
-  it('reads the user from headers, basic auth or the user parameter', () => {
-    const basic = `Basic ${Buffer.from('ann:secret').toString('base64')}`;
-    expect(parseQueryRequest('POST', new URLSearchParams(), { authorization: basic }).user).toBe(
-      'ann',
-    );
-    expect(
-      parseQueryRequest('POST', new URLSearchParams(), { 'x-clickhouse-user': 'bob' }).user,
-    ).toBe('bob');
-    expect(parseQueryRequest('POST', new URLSearchParams({ user: 'cy' }), {}).user).toBe('cy');
   });
 
   it('rejects a setting name that could not be a setting', () => {

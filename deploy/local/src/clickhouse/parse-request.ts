@@ -25,8 +25,6 @@ export interface QueryRequest {
   compressResponse: boolean;
   /** zlib level from `http_zlib_compression_level`, default 3 as in ClickHouse */
   compressionLevel: number;
-  /** who is asking; accepted without checks (no access control on the local endpoint) */
-  user: string;
 }
 
 /** Request headers the parser looks at (node's IncomingHttpHeaders fits). */
@@ -35,19 +33,6 @@ export type RequestHeaders = Record<string, string | string[] | undefined>;
 function header(headers: RequestHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The user from X-ClickHouse-User, basic auth or the `user` parameter; 'default' otherwise. */
-function userOf(search: URLSearchParams, headers: RequestHeaders): string {
-  const basic = /^Basic\s+(\S+)/i.exec(header(headers, 'authorization') ?? '')?.[1];
-  const fromBasic =
-    basic === undefined ? undefined : Buffer.from(basic, 'base64').toString('utf8').split(':')[0];
-  return (
-    header(headers, 'x-clickhouse-user') ??
-    (fromBasic || undefined) ??
-    search.get('user') ??
-    'default'
-  );
 }
 
 function readonlyOf(method: string, search: URLSearchParams): 0 | 1 | 2 {
@@ -88,7 +73,6 @@ export function parseQueryRequest(
     readonly: readonlyOf(method, search),
     compressResponse: search.get('enable_http_compression') === '1',
     compressionLevel: Number.isInteger(level) && level >= 1 && level <= 9 ? level : 3,
-    user: userOf(search, headers),
   };
 }
 

@@ -11,6 +11,11 @@ import type { LocalService } from '../service';
 import { spawnDetached } from '../spawn-detached';
 import { waitFor } from '../wait-for';
 import { tsxLoaderUrl } from '../tsx-loader';
+import {
+  readWriterCredentials,
+  writerPasswordPath,
+  type EndpointCredentials,
+} from './endpoint-users';
 
 const NAME = 'clickhouse';
 const HOST = '127.0.0.1';
@@ -90,6 +95,23 @@ async function start(log: (line: string) => void): Promise<'started' | 'reused'>
 async function stop(log: (line: string) => void): Promise<void> {
   const pid = await killFromPidFile(NAME, { marker: MARKER, graceMs: 30_000 });
   if (pid !== undefined) log(`stopped pid ${pid}`);
+}
+
+/** Where the local endpoint keeps its writer's password. */
+export function clickhouseWriterPasswordPath(): string {
+  return writerPasswordPath(DATA_DIR);
+}
+
+/**
+ * The writer credentials of the local endpoint (generated on its first start), for the services
+ * and tests that write to it; undefined when it never started on this machine.
+ */
+export function localClickHouseWriter(): EndpointCredentials | undefined {
+  try {
+    return readWriterCredentials(DATA_DIR);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The chdb-backed ClickHouse HTTP endpoint on 127.0.0.1:8123 (data under .state/clickhouse-data). */
