@@ -158,6 +158,15 @@ if (
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       CLICKHOUSE_URL: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123',
     });
+    if (!process.env.CLICKHOUSE_URL) {
+      // The local endpoint's writer; its password was generated on its first start.
+      const passwordFile = join(
+        root,
+        'deploy/local/.state/clickhouse-data/gosight-writer.password',
+      );
+      stackEnv.CLICKHOUSE_USER = 'gosight';
+      stackEnv.CLICKHOUSE_PASSWORD = readFileSync(passwordFile, 'utf8').trim();
+    }
   }
 }
 

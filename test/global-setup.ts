@@ -21,6 +21,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   });
   process.env.KAFKA_BROKERS ??= stack.kafkaBrokers;
   process.env.REDIS_URL ??= stack.redisUrl;
+  if (process.env.CLICKHOUSE_URL === undefined && stack.clickhouseWriter !== undefined) {
+    // The local endpoint's writer (its read-only default user cannot create test databases).
+    process.env.CLICKHOUSE_USER ??= stack.clickhouseWriter.username;
+    process.env.CLICKHOUSE_PASSWORD ??= stack.clickhouseWriter.password;
+  }
   process.env.CLICKHOUSE_URL ??= stack.clickhouseUrl;
   return async () => {
     if (stack.started.length > 0) await stopLocalStack(stack.started);

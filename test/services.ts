@@ -1,6 +1,13 @@
 /** Addresses of the real services the integration tests use (set by global-setup). */
-export function serviceEnv(): { kafkaBrokers: string[]; redisUrl: string; clickhouseUrl: string } {
-  const { KAFKA_BROKERS, REDIS_URL, CLICKHOUSE_URL } = process.env;
+export function serviceEnv(): {
+  kafkaBrokers: string[];
+  redisUrl: string;
+  clickhouseUrl: string;
+  /** ClickHouse credentials that may write (CLICKHOUSE_USER / CLICKHOUSE_PASSWORD) */
+  clickhouseAuth: { username: string; password: string };
+} {
+  const { KAFKA_BROKERS, REDIS_URL, CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD } =
+    process.env;
   if (!KAFKA_BROKERS || !REDIS_URL || !CLICKHOUSE_URL) {
     throw new Error(
       'integration tests need KAFKA_BROKERS, REDIS_URL and CLICKHOUSE_URL (see test/global-setup.ts)',
@@ -10,6 +17,7 @@ export function serviceEnv(): { kafkaBrokers: string[]; redisUrl: string; clickh
     kafkaBrokers: KAFKA_BROKERS.split(','),
     redisUrl: REDIS_URL,
     clickhouseUrl: CLICKHOUSE_URL,
+    clickhouseAuth: { username: CLICKHOUSE_USER ?? 'default', password: CLICKHOUSE_PASSWORD ?? '' },
   };
 }
 

@@ -26,8 +26,8 @@ beforeAll(async () => {
     const clients = createClients(
       {
         CLICKHOUSE_URL: env.clickhouseUrl,
-        CLICKHOUSE_USER: 'default',
-        CLICKHOUSE_PASSWORD: '',
+        CLICKHOUSE_USER: env.clickhouseAuth.username,
+        CLICKHOUSE_PASSWORD: env.clickhouseAuth.password,
         kafkaBrokers: env.brokers,
         redisUrl: env.redisUrl,
       },

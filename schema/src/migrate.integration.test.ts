@@ -16,7 +16,7 @@ const newDatabase = () => {
 };
 
 beforeAll(() => {
-  client = createClient({ url: serviceEnv().clickhouseUrl });
+  client = createClient({ url: serviceEnv().clickhouseUrl, ...serviceEnv().clickhouseAuth });
 });
 afterAll(async () => {
   for (const db of databases) await client.command({ query: `DROP DATABASE IF EXISTS ${db}` });

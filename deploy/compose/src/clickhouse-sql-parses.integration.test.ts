@@ -16,6 +16,7 @@ beforeAll(() => {
   // Parse errors are expected answers here, not worth the client's error log.
   client = createClient({
     url: serviceEnv().clickhouseUrl,
+    ...serviceEnv().clickhouseAuth,
     log: { level: ClickHouseLogLevel.OFF },
   });
 });

@@ -9,7 +9,7 @@ const database = `gosight_dash_${uniqueSuffix()}`;
 let client: ClickHouseClient;
 
 beforeAll(async () => {
-  client = createClient({ url: serviceEnv().clickhouseUrl });
+  client = createClient({ url: serviceEnv().clickhouseUrl, ...serviceEnv().clickhouseAuth });
   await runMigrations({ client, database });
   // A page view and an LCP on /pricing, so the aggregates have something to merge.
   await client.command({

@@ -40,6 +40,8 @@ async function runInit(vars: Record<string, string>) {
 const baseVars = () => ({
   KAFKA_BROKERS: serviceEnv().kafkaBrokers.join(','),
   CLICKHOUSE_URL: serviceEnv().clickhouseUrl,
+  CLICKHOUSE_USER: serviceEnv().clickhouseAuth.username,
+  CLICKHOUSE_PASSWORD: serviceEnv().clickhouseAuth.password,
   CLICKHOUSE_DATABASE: database,
   GOSIGHT_TOPIC_RAW: raw,
   GOSIGHT_TOPIC_DLQ: dlq,
@@ -65,7 +67,7 @@ beforeAll(async () => {
   const kafka = new Kafka({ brokers: serviceEnv().kafkaBrokers, logLevel: logLevel.NOTHING });
   admin = kafka.admin();
   await admin.connect();
-  clickhouse = createClient({ url: serviceEnv().clickhouseUrl });
+  clickhouse = createClient({ url: serviceEnv().clickhouseUrl, ...serviceEnv().clickhouseAuth });
 });
 
 afterAll(async () => {

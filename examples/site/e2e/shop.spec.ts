@@ -41,14 +41,22 @@ test.beforeAll(async ({ browserName: _ }, testInfo) => {
     GOSIGHT_PROJECTS: JSON.stringify([{ key: 'pk_demo', origins: [siteUrl] }]),
   };
   let clickhouseUrl: string;
+  // The embedded endpoint's password-less default user may read, which is all this test does there.
+  let clickhouseAuth = { username: 'default', password: '' };
   if (topology === 'kafka-redis') {
     // The test run's real Kafka, Redis and ClickHouse; this run's own topic, groups, keys and database.
     database = `gosight_e2e_${suffix}`;
     clickhouseUrl = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+    clickhouseAuth = {
+      username: process.env.CLICKHOUSE_USER ?? 'default',
+      password: process.env.CLICKHOUSE_PASSWORD ?? '',
+    };
     Object.assign(env, {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       CLICKHOUSE_URL: clickhouseUrl,
+      CLICKHOUSE_USER: process.env.CLICKHOUSE_USER ?? 'default',
+      CLICKHOUSE_PASSWORD: process.env.CLICKHOUSE_PASSWORD ?? '',
       CLICKHOUSE_DATABASE: database,
       GOSIGHT_TOPIC_RAW: `e2e.raw.${suffix}`,
       GOSIGHT_TOPIC_DLQ: `e2e.dlq.${suffix}`,
@@ -63,7 +71,7 @@ test.beforeAll(async ({ browserName: _ }, testInfo) => {
   }
   server = spawnStandalone(env);
   await waitForBanner(server);
-  clickhouse = createClient({ url: clickhouseUrl });
+  clickhouse = createClient({ url: clickhouseUrl, ...clickhouseAuth });
 });
 
 test.afterAll(async () => {

@@ -23,6 +23,8 @@ export function startChildProcessor(
       KAFKA_BROKERS: env.brokers.join(','),
       REDIS_URL: env.redisUrl,
       CLICKHOUSE_URL: env.clickhouseUrl,
+      CLICKHOUSE_USER: env.clickhouseAuth.username,
+      CLICKHOUSE_PASSWORD: env.clickhouseAuth.password,
       CLICKHOUSE_DATABASE: env.settings.database,
       GOSIGHT_TOPIC_RAW: env.settings.topic,
       GOSIGHT_TOPIC_DLQ: env.settings.dlqTopic,

@@ -18,6 +18,8 @@ export interface TestEnv {
   brokers: string[];
   redisUrl: string;
   clickhouseUrl: string;
+  /** ClickHouse credentials that may write */
+  clickhouseAuth: { username: string; password: string };
   kafka: Kafka;
   admin: Admin;
   producer: Producer;
@@ -70,7 +72,11 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
     ],
     waitForLeaders: true,
   });
-  const clickhouse = createClient({ url: env.clickhouseUrl, request_timeout: 60_000 });
+  const clickhouse = createClient({
+    url: env.clickhouseUrl,
+    ...env.clickhouseAuth,
+    request_timeout: 60_000,
+  });
   await runMigrations({ client: clickhouse, database: settings.database });
   const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 1 });
 
@@ -88,6 +94,7 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
     brokers: env.kafkaBrokers,
     redisUrl: env.redisUrl,
     clickhouseUrl: env.clickhouseUrl,
+    clickhouseAuth: env.clickhouseAuth,
     kafka,
     admin,
     producer,
@@ -176,8 +183,8 @@ export async function startProcessor(
   const clients = createClients(
     {
       CLICKHOUSE_URL: overrides.clickhouseUrl ?? env.clickhouseUrl,
-      CLICKHOUSE_USER: 'default',
-      CLICKHOUSE_PASSWORD: '',
+      CLICKHOUSE_USER: env.clickhouseAuth.username,
+      CLICKHOUSE_PASSWORD: env.clickhouseAuth.password,
       kafkaBrokers: env.brokers,
       redisUrl: overrides.redisUrl ?? env.redisUrl,
     },
