@@ -164,8 +164,14 @@ if (
         root,
         'deploy/local/.state/clickhouse-data/gosight-writer.password',
       );
-      stackEnv.CLICKHOUSE_USER = 'gosight';
-      stackEnv.CLICKHOUSE_PASSWORD = readFileSync(passwordFile, 'utf8').trim();
+      if (existsSync(passwordFile)) {
+        stackEnv.CLICKHOUSE_USER = 'gosight';
+        stackEnv.CLICKHOUSE_PASSWORD = readFileSync(passwordFile, 'utf8').trim();
+      } else {
+        console.log(
+          `=== stack: ${passwordFile} is missing: an older endpoint is running? (npm run stack:down)`,
+        );
+      }
     }
   }
 }
