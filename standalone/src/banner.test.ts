@@ -18,6 +18,14 @@ describe('start banner', () => {
     expect(both).toMatch(/http:\/\/127\.0\.0\.1:9465\/metrics +\(processor\)/);
   });
 
+  it('names the embedded ClickHouse users and where the writer password is', () => {
+    const file = 'data/clickhouse/gosight-writer.password';
+    expect(banner({ ...input, clickhouseWriterPasswordFile: file })).toContain(
+      `user default reads (no password); user gosight writes, password in ${file}`,
+    );
+    expect(banner(input)).not.toContain('user gosight');
+  });
+
   it('credits DB-IP (CC BY 4.0) when its GeoIP data is in use, and not otherwise', () => {
     expect(DB_IP_ATTRIBUTION).toBe('IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0');
     expect(banner(input)).toContain(DB_IP_ATTRIBUTION);

@@ -9,6 +9,8 @@ export interface BannerInput {
   metricsUrl: string;
   /** The processor's metrics, when METRICS_PORT asked for them. */
   processorMetricsUrl?: string | undefined;
+  /** The embedded endpoint's writer password file, when ClickHouse is the embedded one. */
+  clickhouseWriterPasswordFile?: string | undefined;
   /** The GeoIP data is DB-IP's, whose CC BY 4.0 licence asks for this attribution. */
   geoIpByDbIp: boolean;
 }
@@ -32,6 +34,11 @@ export function banner(input: BannerInput): string {
     `  demo shop    ${input.siteUrl}/`,
     `  ingest       ${input.siteUrl}/v1/batch   (SDK: ${input.siteUrl}/sdk/gosight.js)`,
     `  ClickHouse   ${input.clickhouseUrl}/   (database ${db})`,
+    ...(input.clickhouseWriterPasswordFile
+      ? [
+          `               user default reads (no password); user gosight writes, password in ${input.clickhouseWriterPasswordFile}`,
+        ]
+      : []),
     `  metrics      ${input.metricsUrl}   (ingestor)`,
     ...(input.processorMetricsUrl
       ? [`               ${input.processorMetricsUrl}   (processor)`]

@@ -19,6 +19,7 @@ import {
 } from '@gosight/ingestor';
 import {
   createClickHouseHttpServer,
+  WRITER_PASSWORD_FILE,
   ensureLocalStack,
   type ClickHouseHttpServer,
 } from '@gosight/local';
@@ -118,6 +119,7 @@ async function start(
   // Warehouse: the given ClickHouse, or the engine embedded on GOSIGHT_CLICKHOUSE_PORT.
   let clickhouseUrl = config.clickhouseUrl;
   let warehouseConfig = processorConfig;
+  let writerPasswordFile: string | undefined;
   if (clickhouseUrl === undefined) {
     const server: ClickHouseHttpServer = createClickHouseHttpServer({
       dataDir: join(config.dataDir, 'clickhouse'),
@@ -135,6 +137,7 @@ async function start(
     }
     closers.push(() => server.close());
     // The embedded endpoint's writer: its password was generated into the data directory.
+    writerPasswordFile = join(config.dataDir, 'clickhouse', WRITER_PASSWORD_FILE);
     warehouseConfig = {
       ...processorConfig,
       CLICKHOUSE_USER: server.writer.username,
@@ -276,6 +279,7 @@ async function start(
       topology,
       metricsUrl: metricsServer.url,
       processorMetricsUrl,
+      clickhouseWriterPasswordFile: writerPasswordFile,
       geoIpByDbIp: (ingestorConfig.GEOIP_DB ?? []).some((file) => /dbip/i.test(basename(file))),
     }),
     close() {
