@@ -4,7 +4,16 @@ import { createStatementPolicy } from './statement-policy';
 // A part of what chdb 3.x lists in system.table_functions / table_engines / database_engines.
 const policy = createStatementPolicy({
   tableFunctions: ['file', 'url', 's3', 'remote', 'numbers', 'values', 'iceberg', 'newLakeThing'],
-  tableEngines: ['MergeTree', 'ReplacingMergeTree', 'File', 'URL', 'Kafka', 'Memory', 'Null'],
+  tableEngines: [
+    'MergeTree',
+    'ReplicatedReplacingMergeTree',
+    'ReplacingMergeTree',
+    'File',
+    'URL',
+    'Kafka',
+    'Memory',
+    'Null',
+  ],
   databaseEngines: ['Atomic', 'Filesystem', 'MySQL'],
 });
 
@@ -57,6 +66,7 @@ describe('statement policy', () => {
       "SELECT domain(url), path(url) FROM gosight.events -- file('x')",
       'CREATE TABLE t (a UInt8) ENGINE = ReplacingMergeTree ORDER BY a',
       'CREATE TABLE t (a UInt8) ENGINE = ReplicatedMergeTree ORDER BY a',
+      "CREATE TABLE t ON CLUSTER c (a UInt8) ENGINE = ReplicatedReplacingMergeTree('/p', '{replica}', a) ORDER BY a",
       'INSERT INTO t FORMAT TabSeparated\nfile(/etc/passwd)\turl(x)',
       'SELECT 1;',
       'SELECT 1 SETTINGS max_threads = 1',

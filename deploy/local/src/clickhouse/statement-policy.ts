@@ -159,7 +159,8 @@ export interface StatementPolicy {
 /** The policy for an engine offering `catalogue`. */
 export function createStatementPolicy(catalogue: EngineCatalogue): StatementPolicy {
   const safeFunctions = lower(SAFE_TABLE_FUNCTIONS);
-  const safeEngines = lower(SAFE_ENGINES);
+  // Replicated* variants need a Keeper this endpoint does not have: they fail on their own.
+  const safeEngines = lower([...SAFE_ENGINES, ...SAFE_ENGINES.map((n) => `Replicated${n}`)]);
   const refusedCalls = lower([
     ...ALWAYS_REFUSED_CALLS,
     ...catalogue.tableFunctions.filter((n) => !safeFunctions.has(n.toLowerCase())),
@@ -249,9 +250,6 @@ function checkEngine(
   const afterEquals = tokens[k + 1]?.text === '=' ? k + 2 : k + 1;
   const engine = tokens[afterEquals];
   if (engine?.kind !== 'name') return;
-  // ReplicatedMergeTree etc. need a cluster this endpoint does not have; they fail on their own.
   if (safeEngines.has(engine.text.toLowerCase())) return;
-  if (/^Replicated/i.test(engine.text) && safeEngines.has(engine.text.slice(10).toLowerCase()))
-    return;
   throw refusedAccess(`The ${engine.text} engine`);
 }
