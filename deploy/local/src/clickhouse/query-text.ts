@@ -4,25 +4,13 @@
  * Strings, quoted identifiers, comments and parentheses are skipped so a FORMAT inside them
  * (e.g. the `format()` table function) is not mistaken for the clause.
  */
+import { skipQuoted } from './sql-tokens';
 
 /** A bare word of the query at parenthesis depth 0, with where it starts and ends. */
 interface Word {
   text: string;
   start: number;
   end: number;
-}
-
-/** Index just past the quoted run starting at `i` (quote char `q`, backslash and doubled-quote escapes). */
-function skipQuoted(sql: string, i: number, q: string): number {
-  let j = i + 1;
-  while (j < sql.length) {
-    const c = sql[j];
-    if (c === '\\') j += 2;
-    else if (c === q && sql[j + 1] === q) j += 2;
-    else if (c === q) return j + 1;
-    else j += 1;
-  }
-  return j;
 }
 
 /** Index just past the comment starting at `i`, or `i` when none starts there. */

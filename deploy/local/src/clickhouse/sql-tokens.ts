@@ -13,7 +13,8 @@ export interface SqlToken {
   start: number;
 }
 
-function skipQuoted(sql: string, i: number, quote: string): number {
+/** Index just past the quoted run starting at `i` (backslash and doubled-quote escapes). */
+export function skipQuoted(sql: string, i: number, quote: string): number {
   let j = i + 1;
   while (j < sql.length) {
     const c = sql[j];
