@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@clickhouse/client';
+import { benchClickHouseAuth } from '../clickhouse-auth';
 import { runMigrations } from '@gosight/schema';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -48,7 +49,8 @@ export async function startBenchStack(options: StackOptions) {
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
-  const clickhouse = createClient({ url: options.clickhouseUrl });
+  const clickhouseAuth = benchClickHouseAuth();
+  const clickhouse = createClient({ url: options.clickhouseUrl, ...clickhouseAuth });
   const dataDir = mkdtempSync(join(tmpdir(), 'gosight-freshness-'));
   let child: ChildProcess | undefined;
   let output = '';
@@ -94,6 +96,8 @@ export async function startBenchStack(options: StackOptions) {
     KAFKA_BROKERS: options.brokers.join(','),
     REDIS_URL: options.redisUrl,
     CLICKHOUSE_URL: options.clickhouseUrl,
+    CLICKHOUSE_USER: clickhouseAuth.username,
+    CLICKHOUSE_PASSWORD: clickhouseAuth.password,
     CLICKHOUSE_DATABASE: names.database,
     GOSIGHT_TOPIC_RAW: names.topic,
     GOSIGHT_TOPIC_DLQ: names.dlqTopic,

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
+import { benchClickHouseAuth } from '../clickhouse-auth';
 import { runMigrations } from '@gosight/schema';
 import { toEventRow } from '../../processor/src/event-row';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
@@ -27,7 +28,7 @@ const ROWS = Number(values.rows);
 const RUNS = Number(values.runs);
 const url = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123';
 const database = `bench_insert_${Date.now().toString(36)}`;
-const client = createClient({ url, request_timeout: 120_000 });
+const client = createClient({ url, ...benchClickHouseAuth(), request_timeout: 120_000 });
 
 /** Fresh rows each call, so no insert is deduplicated against an earlier one. */
 function rows(): Record<string, unknown>[] {

@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
 import { rawMessagesOf, type RawMessage } from '../../processor/src/testing/raw-messages';
+import { benchClickHouseAuth } from '../clickhouse-auth';
 import { sendRawMessages } from './send-raw';
 
 const { values } = parseArgs({
@@ -61,7 +62,8 @@ const say = (line: string) => console.log(`[bench] ${line}`);
 const kafka = new Kafka({ clientId: 'bench-processor', brokers, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 const producer = kafka.producer();
-const clickhouse = createClient({ url: clickhouseUrl });
+const clickhouseAuth = benchClickHouseAuth();
+const clickhouse = createClient({ url: clickhouseUrl, ...clickhouseAuth });
 const redis = new Redis(redisUrl);
 
 async function count(sql: string): Promise<number> {
@@ -146,6 +148,8 @@ async function main(): Promise<void> {
         KAFKA_BROKERS: brokers.join(','),
         REDIS_URL: redisUrl,
         CLICKHOUSE_URL: clickhouseUrl,
+        CLICKHOUSE_USER: clickhouseAuth.username,
+        CLICKHOUSE_PASSWORD: clickhouseAuth.password,
         CLICKHOUSE_DATABASE: database,
         GOSIGHT_TOPIC_RAW: topic,
         GOSIGHT_TOPIC_DLQ: dlqTopic,

@@ -2,7 +2,8 @@
  * Prints how fast a 50k-row JSONEachRow INSERT goes through the HTTP interface (body → engine
  * without per-row JS objects). Not a test: run it and read the figures.
  *   npx tsx deploy/local/src/clickhouse/insert-throughput.bench.ts [--url http://127.0.0.1:8123] [--rows 50000]
- * Without --url it starts an in-process server on a temporary data directory.
+ * Without --url it starts an in-process server on a temporary data directory. Writes as
+ * CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, or as the in-process server's writer.
  */
 import { createClient } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
@@ -20,12 +21,20 @@ const dataDir =
   values.url === undefined ? mkdtempSync(path.join(os.tmpdir(), 'gosight-ch-bench-')) : undefined;
 const server = dataDir === undefined ? undefined : createClickHouseHttpServer({ dataDir, port: 0 });
 const url = values.url ?? (await server?.listen()) ?? '';
+const auth = server?.writer ?? {
+  username: process.env.CLICKHOUSE_USER ?? 'default',
+  password: process.env.CLICKHOUSE_PASSWORD ?? '',
+};
 const table = `default.bench_${randomUUID().slice(0, 8)}`;
 
 async function sql(query: string, body?: Buffer): Promise<void> {
   const target =
     body === undefined ? `${url}/` : `${url}/?${new URLSearchParams({ query }).toString()}`;
-  const res = await fetch(target, { method: 'POST', body: body ?? query });
+  const res = await fetch(target, {
+    method: 'POST',
+    body: body ?? query,
+    headers: { 'X-ClickHouse-User': auth.username, 'X-ClickHouse-Key': auth.password },
+  });
   if (!res.ok) throw new Error(await res.text());
   await res.arrayBuffer();
 }
@@ -57,7 +66,7 @@ for (let run = 1; run <= 3; run += 1) {
     `fetch POST run ${run}: ${ms.toFixed(0)} ms, ${Math.round(rowCount / (ms / 1000))} rows/s`,
   );
 }
-const client = createClient({ url, compression: { request: true } });
+const client = createClient({ url, ...auth, compression: { request: true } });
 const objects = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 for (let run = 1; run <= 3; run += 1) {
   const t0 = performance.now();
