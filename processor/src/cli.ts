@@ -36,10 +36,7 @@ async function run(command: Command, config: ProcessorConfig): Promise<number> {
       try {
         return await runLagCommand({
           admin,
-          groups:
-            command.groups.length > 0
-              ? command.groups
-              : [config.GOSIGHT_CONSUMER_GROUP, config.sessionsGroup],
+          groups: command.groups.length > 0 ? command.groups : [config.GOSIGHT_CONSUMER_GROUP],
           topic: command.topic ?? config.GOSIGHT_TOPIC_RAW,
           json: command.json,
           maxLag: command.maxLag,

@@ -18,7 +18,6 @@ export function settingsFromConfig(config: ProcessorConfig): ProcessorSettings {
     topic: config.GOSIGHT_TOPIC_RAW,
     dlqTopic: config.GOSIGHT_TOPIC_DLQ,
     group: config.GOSIGHT_CONSUMER_GROUP,
-    sessionsGroup: config.sessionsGroup,
     database: config.CLICKHOUSE_DATABASE,
     redisPrefix: config.GOSIGHT_REDIS_PREFIX,
     sessionIdleMs: config.GOSIGHT_SESSION_IDLE_MINUTES * 60_000,

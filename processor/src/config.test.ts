@@ -9,7 +9,6 @@ describe('processor configuration', () => {
       GOSIGHT_TOPIC_RAW: 'gosight.events.raw',
       GOSIGHT_TOPIC_DLQ: 'gosight.events.dlq',
       GOSIGHT_CONSUMER_GROUP: 'gosight-processor',
-      sessionsGroup: 'gosight-processor-sessions',
       CLICKHOUSE_DATABASE: 'gosight',
       GOSIGHT_SESSION_IDLE_MINUTES: 30,
       METRICS_PORT: 9465,

@@ -24,6 +24,7 @@ export const processorEnv = z.object({
   GOSIGHT_TOPIC_RAW: topicName.default(TOPICS.raw),
   GOSIGHT_TOPIC_DLQ: topicName.default(TOPICS.dlq),
   GOSIGHT_CONSUMER_GROUP: groupName.default(CONSUMER_GROUP),
+  /** No longer read: events and sessions share one group since issue 14. Accepted so older environments still start. */
   GOSIGHT_SESSIONS_GROUP: groupName.optional(),
   GOSIGHT_REDIS_PREFIX: z.string().max(64).default('gosight:'),
   GOSIGHT_SESSION_IDLE_MINUTES: z.coerce
@@ -40,21 +41,10 @@ export const processorEnv = z.object({
 });
 
 /** The parsed, frozen processor configuration. */
-export type ProcessorConfig = Readonly<z.output<typeof processorEnv>> & {
-  /** The sessions consumer group (GOSIGHT_SESSIONS_GROUP or `<group>-sessions`). */
-  readonly sessionsGroup: string;
-};
+export type ProcessorConfig = Readonly<z.output<typeof processorEnv>>;
 
 /** Parses the processor's environment; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ProcessorConfig {
   const parsed = parseEnv(processorEnv, env, { service: 'processor' });
-  return Object.freeze({
-    ...parsed,
-    sessionsGroup: parsed.GOSIGHT_SESSIONS_GROUP ?? sessionsGroupFor(parsed.GOSIGHT_CONSUMER_GROUP),
-  });
-}
-
-/** The sessions consumer group that goes with an events consumer group. */
-export function sessionsGroupFor(eventsGroup: string): string {
-  return `${eventsGroup}-sessions`;
+  return Object.freeze({ ...parsed });
 }

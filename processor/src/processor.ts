@@ -1,8 +1,8 @@
 /**
- * The processor: two consumer groups on the raw topic — `events` (decode,
- * validate, insert into events / quarantine, commit) and `sessions` (fold
- * into the session store, upsert sessions, commit) — a third on the DLQ
- * topic that stores what the ingestor quarantined, a sweeper that
+ * The processor: one consumer group on the raw topic that reads each message
+ * once — decode, validate, insert into events / quarantine, fold into the
+ * session store, upsert sessions, commit (batch-flush.ts) — a second on the
+ * DLQ topic that stores what the ingestor quarantined, a sweeper that
  * finalises idle sessions, and the /metrics + /healthz port.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -13,21 +13,19 @@ import { readConsumerLag } from './consumer-lag';
 import { createDlqProducer, type DlqProducer } from './dlq-producer';
 import { createDlqRecorderFlush } from './dlq-recorder';
 import type { EventSource } from './event-source';
-import { createEventsFlush } from './events-consumer';
+import { createBatchFlush } from './batch-flush';
 import { startOpsServer, type OpsServer } from './http-server';
 import { createKafkaEventSource } from './kafka-event-source';
 import { createMetrics, type Metrics } from './metrics';
 import { createRedisSessionStore } from './redis-session-store';
 import { createSessionSweeper, type Sweeper } from './session-sweeper';
 import type { SessionStore } from './session-store';
-import { createSessionsFlush } from './sessions-consumer';
 import { createWarehouse } from './warehouse';
 
 export interface ProcessorSettings {
   topic: string;
   dlqTopic: string;
   group: string;
-  sessionsGroup: string;
   database: string;
   redisPrefix: string;
   sessionIdleMs: number;
@@ -100,7 +98,6 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     : required(kafka, 'kafka or dlq').producer({ allowAutoTopicCreation: true });
   const admin: Admin | undefined = kafka?.admin();
   const eventsSource = source(settings.group);
-  const sessionsSource = source(settings.sessionsGroup);
   // The ingestor's quarantined events reach ClickHouse through this group (dlq-recorder.ts).
   const dlqSource = source(`${settings.group}-dlq`, settings.dlqTopic);
   let sweeper: Sweeper | undefined;
@@ -117,7 +114,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   async function refreshGauges() {
     // Without Kafka (single-machine bus) there is no consumer lag to read here.
-    for (const group of admin ? [settings.group, settings.sessionsGroup] : []) {
+    for (const group of admin ? [settings.group] : []) {
       const lag = await readConsumerLag(admin as Admin, group, settings.topic);
       for (const p of lag.partitions) {
         metrics.consumerLag.set(
@@ -150,8 +147,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         });
       }
       const dlq = deps.dlq ?? createDlqProducer(required(producer, 'dlq'), settings.dlqTopic);
-      await eventsSource.start(coalesce(createEventsFlush({ warehouse, dlq, metrics, log })));
-      await sessionsSource.start(coalesce(createSessionsFlush({ store, warehouse, metrics, log })));
+      await eventsSource.start(coalesce(createBatchFlush({ warehouse, dlq, store, metrics, log })));
       await dlqSource.start(coalesce(createDlqRecorderFlush({ warehouse, metrics, log })));
       sweeper = createSessionSweeper({
         store,
@@ -163,7 +159,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       });
       started = true;
       log(
-        `processor: consuming ${settings.topic} as ${settings.group} and ${settings.sessionsGroup}` +
+        `processor: consuming ${settings.topic} as ${settings.group}` +
           (server ? `, metrics on http://${settings.metricsHost}:${server.port}/metrics` : ''),
       );
     },
@@ -173,7 +169,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     },
     close() {
       closing ??= (async () => {
-        await Promise.all([eventsSource.close(), sessionsSource.close(), dlqSource.close()]);
+        await Promise.all([eventsSource.close(), dlqSource.close()]);
         await sweeper?.close();
         await Promise.all([producer?.disconnect(), admin?.disconnect()]);
         await server?.close();

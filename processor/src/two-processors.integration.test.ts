@@ -54,10 +54,7 @@ afterAll(async () => {
 describe('two processors', () => {
   it('share the partitions and finalise each session once', async () => {
     const joined = await waitUntil(async () => {
-      const { groups } = await env.admin.describeGroups([
-        env.settings.group,
-        env.settings.sessionsGroup,
-      ]);
+      const { groups } = await env.admin.describeGroups([env.settings.group]);
       return groups.every((g) => g.state === 'Stable' && g.members.length === 2);
     }, 60_000);
     expect(joined).toBe(true);

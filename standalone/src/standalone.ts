@@ -200,7 +200,7 @@ async function start(
       dataDir: config.dataDir,
       bus: openedBus,
       topic: settings.topic,
-      group: settings.sessionsGroup,
+      group: settings.group,
       tombstoneTtlMs: 7 * 24 * 3600 * 1000,
       log,
       health,
@@ -215,7 +215,8 @@ async function start(
       sessionStore: openedCheckpoint.store,
       dlq: openedBus.dlq(settings.dlqTopic),
       createEventSource: (group, topic = settings.topic) =>
-        openedBus.source(topic, group, { durable: group !== settings.sessionsGroup }),
+        // The processor's group is made durable by the session checkpoint, with the snapshot.
+        openedBus.source(topic, group, { durable: group !== settings.group }),
     });
     ingestorDeps = await createIngestorDeps(ingestorConfig, logger, {
       producer: openedBus.producer,

@@ -29,7 +29,6 @@ export function startChildProcessor(
       GOSIGHT_TOPIC_RAW: env.settings.topic,
       GOSIGHT_TOPIC_DLQ: env.settings.dlqTopic,
       GOSIGHT_CONSUMER_GROUP: env.settings.group,
-      GOSIGHT_SESSIONS_GROUP: env.settings.sessionsGroup,
       GOSIGHT_REDIS_PREFIX: env.settings.redisPrefix,
       GOSIGHT_KAFKA_SESSION_TIMEOUT_MS: String(env.settings.kafkaSessionTimeoutMs),
       METRICS_PORT: '0',

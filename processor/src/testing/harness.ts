@@ -46,7 +46,6 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
     topic: `test.${name}.raw.${suffix}`,
     dlqTopic: `test.${name}.dlq.${suffix}`,
     group: `test-${name}-${suffix}`,
-    sessionsGroup: `test-${name}-${suffix}-sessions`,
     database: `test_${name.replaceAll('-', '_')}_${suffix}`,
     redisPrefix: `test:${name}:${suffix}:`,
     sessionIdleMs: 30 * 60_000,
@@ -122,9 +121,7 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
       await clickhouse
         .command({ query: `DROP DATABASE IF EXISTS ${settings.database}` })
         .catch(() => undefined);
-      await admin
-        .deleteGroups([settings.group, settings.sessionsGroup, `${settings.group}-dlq`])
-        .catch(() => undefined);
+      await admin.deleteGroups([settings.group, `${settings.group}-dlq`]).catch(() => undefined);
       await admin
         .deleteTopics({ topics: [settings.topic, settings.dlqTopic] })
         .catch(() => undefined);

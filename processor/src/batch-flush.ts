@@ -1,0 +1,23 @@
+/**
+ * The processor's unit of work, one pass over each message: decode and
+ * validate the batch once, store its events (and quarantined inputs), fold it
+ * into its sessions and upsert them; then the source commits the batch's
+ * offsets. Each step retries infrastructure failures in place, so a resolved
+ * flush means every store has the batch.
+ */
+import { createBatchDecoder } from './decode-batch';
+import type { Delivery } from './event-source';
+import { createEventsWriter, type EventsWriterDeps } from './store-events';
+import { createSessionsWriter, type SessionsWriterDeps } from './store-sessions';
+
+/** Creates the flush function of the processor's consumer group. */
+export function createBatchFlush(deps: EventsWriterDeps & SessionsWriterDeps) {
+  const decodeBatch = createBatchDecoder(deps.metrics);
+  const storeEvents = createEventsWriter(deps);
+  const storeSessions = createSessionsWriter(deps);
+  return async function flushBatch(deliveries: Delivery[]): Promise<void> {
+    const batch = decodeBatch(deliveries);
+    await storeEvents(batch);
+    await storeSessions(batch);
+  };
+}
