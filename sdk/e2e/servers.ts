@@ -7,13 +7,16 @@ import { fileURLToPath } from 'node:url';
 import type { WireBatch, WireEvent } from '@gosight/schema/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const sdkFile = join(here, '..', 'dist', 'gosight.js');
+// SDK_FILE: another build to test (e.g. the last commit's, to see a new test fail)
+const sdkFile = process.env.SDK_FILE ?? join(here, '..', 'dist', 'gosight.js');
 
 /** One batch as the collector received it. */
 export interface Received {
   at: number;
   status: number;
   batch: WireBatch;
+  /** The request body as it arrived (the beacon bytes). */
+  raw: string;
 }
 
 const listen = (server: Server, port = 0) =>
@@ -44,7 +47,12 @@ export const startCollector = async () => {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       const a = answers.shift() ?? { status: 202 };
-      received.push({ at: Date.now(), status: a.status, batch: JSON.parse(body) as WireBatch });
+      received.push({
+        at: Date.now(),
+        status: a.status,
+        batch: JSON.parse(body) as WireBatch,
+        raw: body,
+      });
       if (a.retryAfter) res.setHeader('Retry-After', a.retryAfter);
       res
         .writeHead(a.status, { 'content-type': 'application/json' })
@@ -93,7 +101,7 @@ export const startSite = async () => {
       const attrs = [...url.searchParams]
         .map(([k, v]) => ` data-${k}="${v.replace(/"/g, '&quot;')}"`)
         .join('');
-      let html = readFileSync(join(here, 'site', file), 'utf8').replace('{{attrs}}', attrs);
+      let html = readFileSync(join(here, 'site', file), 'utf8').replace(/{{attrs}}/g, attrs);
       const headers: Record<string, string> = { 'content-type': 'text/html' };
       if (file.startsWith('csp')) {
         headers['content-security-policy'] =

@@ -3,24 +3,35 @@ import { doc, win } from './globals';
  * Script-tag entry (dist/gosight.js). Reads the tag's data-* attributes, starts the
  * tracker, replays calls queued by the snippet
  *   window.gosight = window.gosight || function () { (gosight.q = gosight.q || []).push(arguments) }
- * and replaces the stub with `gosight(method, ...args)`, which also carries the
- * methods (`gosight.track(...)`). Any fault at start disables the SDK with one warning.
+ * before the landing page view, and replaces the stub with `gosight(method, ...args)`,
+ * which also carries the methods (`gosight.track(...)`). Any fault at start disables
+ * the SDK with one warning. A second copy of the script (two tags, or a tag manager
+ * adding one) attaches to the first tracker: it starts nothing and sends nothing.
  */
 import { readConfig } from './config';
+import { log, setDebug } from './safe';
 import { createTracker, type Api } from './tracker';
 
 type Global = ((method: keyof Api, ...args: unknown[]) => void) &
-  Partial<Api> & { q?: Iterable<unknown>[] };
+  Partial<Api> & { q?: unknown[][] };
 
 const w = win as Window & { gosight?: Global };
 try {
-  const s = doc.currentScript as HTMLScriptElement;
-  const api = createTracker(readConfig(s.dataset, new URL(s.src).origin));
-  const queued = w.gosight?.q || [];
-  const g: Global = (m, ...a) => (api[m] as (...x: unknown[]) => void | undefined)?.(...a);
-  w.gosight = Object.assign(g, api);
-  // the snippet queues `arguments` objects, which spread like arrays
-  for (const a of queued) g(...(a as [keyof Api]));
+  // a module script (<script type="module">) has no currentScript: take the tag with data-project
+  const s = (doc.currentScript || doc.querySelector('script[data-project]')) as HTMLScriptElement;
+  const cfg = readConfig(s.dataset, new URL(s.src).origin);
+  const g = w.gosight;
+  if (g?.track) {
+    setDebug(cfg._debug);
+    log('loaded twice; this copy attaches to the first');
+  } else {
+    // the snippet queues `arguments` objects, which destructure like arrays
+    const api = createTracker(cfg, g?.q);
+    w.gosight = Object.assign(
+      (m: keyof Api, ...a: unknown[]) => (api[m] as (...x: unknown[]) => void)?.(...a),
+      api,
+    );
+  }
 } catch (e) {
   console.warn('gosight: disabled,', (e as Error).message);
 }

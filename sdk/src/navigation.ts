@@ -22,7 +22,11 @@ export const watchNavigation = (c: Ctx, go: (nav: Nav) => void): void => {
       return r;
     };
   });
-  on(win, 'popstate', () => check('pop'));
+  // following a link to #x fires popstate too (before hashchange): a change of the
+  // fragment alone is a hash navigation, whether by link or by back/forward
+  on(win, 'popstate', () =>
+    check(location.href.split('#')[0] == c._href.split('#')[0] ? 'hash' : 'pop'),
+  );
   on(win, 'hashchange', () => check('hash'));
   on(win, 'pageshow', (e: PageTransitionEvent) => e.persisted && check('bfcache'));
 };

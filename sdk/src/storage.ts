@@ -1,6 +1,6 @@
 import { safe } from './safe';
 
-/** A tiny JSON key-value store: localStorage, or memory only (cookieless mode). */
+/** A tiny JSON key-value store: localStorage, or this tab's sessionStorage (cookieless mode). */
 export interface Store {
   /** The stored value; 0 or undefined when absent or unreadable. */
   _get<T>(key: string): T | 0 | undefined;
@@ -8,14 +8,15 @@ export interface Store {
 }
 
 /**
- * Creates a store; `memory` keeps everything in this page only. Uses Web Storage's
+ * Creates a store; `tab` keeps everything in this tab only (sessionStorage: gone when
+ * the tab closes, never shared with other tabs). Falls back to memory. Uses Web Storage's
  * named properties (localStorage[key]), which read and write like getItem/setItem.
  * Storage faults (quota, disabled, blocked, malformed JSON) are swallowed.
  */
-export const createStore = (memory: boolean): Store => {
+export const createStore = (tab: boolean): Store => {
   let s: Record<string, string | undefined> = {};
   try {
-    if (!memory) s = localStorage;
+    s = tab ? sessionStorage : localStorage;
   } catch {
     // storage blocked (sandboxed frame): stay in memory
   }

@@ -42,8 +42,13 @@ const clean = (props: Record<string, unknown>) => {
   return out;
 };
 
-/** Starts capturing as configured and returns the API; every entry point is fault-guarded. */
-export const createTracker = (cfg: Config): Api => {
+/**
+ * Starts capturing as configured and returns the API; every entry point is
+ * fault-guarded. `queued` calls (the snippet's) are replayed in order, and the
+ * landing page view is emitted just before the first replayed `track` (or after
+ * them all): it carries a queued identify, and a session starts with its page view.
+ */
+export const createTracker = (cfg: Config, queued: unknown[][] = []): Api => {
   setDebug(cfg._debug);
   const ps = createStore(false);
   const st = createStore(cfg._cookieless);
@@ -101,9 +106,8 @@ export const createTracker = (cfg: Config): Api => {
   };
   on(doc, 'visibilitychange', () => doc.visibilityState == 'hidden' && hide());
   on(win, 'pagehide', hide);
-  run(c._view, 'load');
 
-  return {
+  const api: Api = {
     track: safe((name: string, props?: Record<string, unknown>) => {
       name = String(name).slice(0, 128);
       if (name) c._emit('custom', { name, props: props ? clean(props) : undefined });
@@ -122,4 +126,13 @@ export const createTracker = (cfg: Config): Api => {
       off = dnt;
     }),
   };
+  // the landing page view comes before the first replayed track (or after all replayed calls)
+  let viewed = 0;
+  const view = () => viewed++ || run(c._view, 'load');
+  queued.forEach(([m, ...a]) => {
+    if (m == 'track') view();
+    (api[m as keyof Api] as (...x: unknown[]) => void)?.(...a);
+  });
+  view();
+  return api;
 };

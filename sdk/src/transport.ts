@@ -53,7 +53,8 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
       project: cfg._project,
       sent_at: Date.now(),
       events,
-      meta: { dropped },
+      // the ingestor derives the visitor id of cookieless events (no stored anon_id)
+      meta: { dropped, cookieless: cfg._cookieless || undefined },
     });
     const done = (status: number, after?: string | null) => {
       ids.forEach((id) => delete busy[id]);

@@ -13,6 +13,8 @@ export const DEAD_MS = 1000;
 
 /** Elements that promise a reaction when clicked (form fields only take focus, so they are left out). */
 const ACTIONABLE = 'a,button,[role=button],[onclick],summary';
+/** Elements whose text is kept (masked): links, buttons and labels; other text may be personal data. */
+const LABELS = 'a,button,[role=button],[role=tab],[role=menuitem],summary,label';
 
 /**
  * Emits `click` with coordinates, selector, tag, masked text and href; flags rage
@@ -53,9 +55,21 @@ export const captureClicks = (c: Ctx): void => {
     );
     recent.push([t, vx, vy]);
     const link = el.closest<HTMLAnchorElement>('a[href]');
-    const text = el.closest('input,textarea,select,[contenteditable]')
-      ? ''
-      : el.textContent.slice(0, 500).replace(/\s+/g, ' ').trim().slice(0, 100);
+    // text of the enclosing link, button or label only, never of form fields; e-mail
+    // addresses and digits masked; `***` inside data-gosight-mask
+    const label = el.closest(LABELS);
+    const text =
+      label && !el.closest('input,textarea,select,[contenteditable]')
+        ? el.closest('[data-gosight-mask]')
+          ? '***'
+          : label.textContent
+              .slice(0, 500)
+              .replace(/\S+@\S+/g, '***')
+              .replace(/\d/g, '*')
+              .replace(/\s+/g, ' ')
+              .trim()
+              .slice(0, 100)
+        : '';
     const p: ClickPayload = {
       x: round(e.pageX),
       y: round(e.pageY),
