@@ -4,13 +4,12 @@
  * pipeline, produce, and answer 202 only once the bus acknowledged.
  */
 import rateLimit from '@fastify/rate-limit';
-import type { BatchAccepted } from '@gosight/schema';
+import { serializeEnrichedEvent, type BatchAccepted } from '@gosight/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { BatchContext } from './batch-context';
 import { checkEnvelope } from './check-envelope';
 import { quarantineMessage, rawSessionMessages } from './bus-messages';
-import { enrichedJson, sharedFieldsJson } from './enriched-json';
 import { rateLimitSubject, unmapIp, storedIp, type IpMode } from './client-ip';
 import { registerCors, revokeOrigin } from './cors';
 import { IngestError } from './errors';
@@ -79,14 +78,12 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
     let accepted = 0;
     const dlq: BusMessage[] = [];
     let dropped = 0;
-    let shared: string | undefined;
     const quarantineRules: string[] = [];
     for (let index = 0; index < batch.events.length; index++) {
       const event = batch.events[index];
       const result = pipeline(event, index, context);
       if (result.kind === 'ok') {
-        shared ??= sharedFieldsJson(result.value);
-        const json = enrichedJson(result.value, shared);
+        const json = serializeEnrichedEvent(result.value);
         const list = bySession.get(result.value.session_id);
         if (list) list.push(json);
         else bySession.set(result.value.session_id, [json]);

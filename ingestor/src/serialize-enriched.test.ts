@@ -1,6 +1,6 @@
-import { checkEnrichedEvent, type EnrichedEvent } from '@gosight/schema';
+/** The ingestor's enriched events through the schema's generated serializer. */
+import { checkEnrichedEvent, serializeEnrichedEvent, type EnrichedEvent } from '@gosight/schema';
 import { describe, expect, it } from 'vitest';
-import { enrichedJson, sharedFieldsJson } from './enriched-json';
 import { createEventPipeline } from './event-pipeline';
 import { CHROME_UA, testProjects, validEvents } from './test-support';
 import { createUserAgentParser } from './user-agent';
@@ -29,12 +29,12 @@ function enrich(
   return result.value;
 }
 
-describe('enrichedJson', () => {
+describe('serializeEnrichedEvent', () => {
   it.each(Object.entries(validEvents))(
     'parses back to the same %s event, which passes the contract',
     (_, raw) => {
       const event = enrich(raw);
-      const parsed: unknown = JSON.parse(enrichedJson(event, sharedFieldsJson(event)));
+      const parsed: unknown = JSON.parse(serializeEnrichedEvent(event));
       expect(parsed).toEqual(JSON.parse(JSON.stringify(event)));
       expect(checkEnrichedEvent(parsed).ok).toBe(true);
     },
@@ -56,7 +56,7 @@ describe('enrichedJson', () => {
       region: nasty,
       city: nasty,
     });
-    const parsed: unknown = JSON.parse(enrichedJson(event, sharedFieldsJson(event)));
+    const parsed: unknown = JSON.parse(serializeEnrichedEvent(event));
     expect(parsed).toEqual(JSON.parse(JSON.stringify(event)));
   });
 });

@@ -1,15 +1,14 @@
 /**
- * The hand-written payload check shared by the two fast paths that stand in
- * front of zod: the ingestor's (fast-wire-check.ts) and the processor's
- * (processor/src/fast-enriched-check.ts). The wire and the enriched event
- * carry the same payload schemas (enriched.ts imports them from wire.ts), so
- * one check serves both.
+ * The hand-written payload check of the processor's fast path
+ * (processor/src/fast-enriched-check.ts). The ingestor uses the generated
+ * validators instead (fast-checks.ts); once the processor switches to
+ * `fastEnrichedEvent` / `validateEnrichedEvent`, this file goes.
  *
- * Like those fast paths it is one-sided: it returns a payload only when it is
+ * Like that fast path it is one-sided: it returns a payload only when it is
  * certain zod accepts it and would return an equal value with keys in the
  * schema's order; otherwise undefined, and the caller asks zod. Whoever
  * changes a payload schema in wire.ts must change this file too; the fast
- * paths' tests (20k mutations each, compared with zod) fail until they do.
+ * path's test (20k mutations, compared with zod) fails until they do.
  */
 import { LIMITS, VITAL_RANGES } from './limits';
 

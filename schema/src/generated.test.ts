@@ -1,15 +1,21 @@
-import { isDeepStrictEqual } from 'node:util';
+/**
+ * The integrity test of the generated fast paths (in the manner of fastify's
+ * `test:validator:integrity`): the files in generated/ are what
+ * scripts/generate.ts produces from the schemas now, and the generated
+ * validators answer as zod does on valid inputs and on 20k mutations of them.
+ */
+import { readFileSync } from 'node:fs';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { enrichedEvent } from './enriched';
-import { UUID_PATTERN } from './fast-payload';
-import { fastWireEvent } from './fast-wire-check';
-import { tallyAgreement, type Verdict } from './fixtures/mutation';
+import { generatedFiles } from '../scripts/generated-files';
+import { fastEnrichedEvent, fastWireBatch, fastWireEvent } from './fast-checks';
+import { serializeEnrichedEvent } from './serialize-enriched';
+import { mutate, prng, tallyAgreement, TRICKY_VALUES, type Verdict } from './fixtures/mutation';
 import { validEvents } from './fixtures/valid-events';
 import { LIMITS, VITAL_NAMES } from './limits';
-import type { WireEvent } from './types';
-import { checkWireEvent } from './validate';
-import { wireEvent } from './wire';
+import type { EnrichedEvent, ValidWireEvent, WireEvent } from './types';
+import { checkEnrichedEvent, checkWireBatch, checkWireEvent, type Checked } from './validate';
+import { withWireDefaults } from './wire';
 
 type Obj = Record<string, unknown>;
 
@@ -142,26 +148,53 @@ const MUTATIONS = {
   nested: ['payload', 'payload.props', 'viewport', 'screen'],
 };
 
-function agree(input: unknown): Verdict {
-  const before = structuredClone(input);
-  const fast = fastWireEvent(input);
-  // It never changes its input. (node's deep equality: an own "constructor" key, which
-  // the mutations make, confuses vitest's type check.)
-  expect(isDeepStrictEqual(input, before)).toBe(true);
-  const zod = checkWireEvent(input);
-  if (fast === undefined) return zod.ok ? 'zod-ok' : 'zod-rejects';
-  // One-sided promise: taken by the fast path ⇒ accepted by zod, with an equal value
-  // and the same JSON (key order included: the enriched event's payload is written as is).
-  expect(zod.ok, JSON.stringify(input)).toBe(true);
-  if (!zod.ok) return 'zod-rejects';
-  expect(fast).toStrictEqual(zod.value);
-  expect(JSON.stringify(fast)).toBe(JSON.stringify(zod.value));
-  return 'fast';
+/**
+ * The promise of a generated check: it takes `input` exactly when zod accepts
+ * it and returns an equal value (nothing stripped), and then returns `input`
+ * itself; it never changes its input.
+ */
+function agreement<T>(
+  fast: (input: unknown) => T | undefined,
+  zod: (input: unknown) => Checked<T>,
+  defaults: (input: unknown) => unknown = (input) => input,
+) {
+  return (input: unknown): Verdict => {
+    const before = structuredClone(input);
+    const taken = fast(input);
+    // node's deep equality: an own "constructor" key, which the mutations make,
+    // confuses vitest's type check.
+    expect(isDeepStrictEqual(input, before)).toBe(true);
+    const checked = zod(input);
+    // (structuredClone: zod's records have a null prototype.)
+    const same = (a: unknown, b: unknown) =>
+      isDeepStrictEqual(structuredClone(a), structuredClone(b));
+    const unchanged = checked.ok && same(defaults(input), checked.value);
+    if ((taken !== undefined) !== unchanged) {
+      expect.fail(
+        `${taken ? 'taken' : 'left'}, zod ${checked.ok ? 'takes' : 'rejects'}: ${inspect(input, { depth: 5 })}`,
+      );
+    }
+    if (taken === undefined) return checked.ok ? 'zod-ok' : 'zod-rejects';
+    expect(same(taken, checked.ok ? checked.value : undefined)).toBe(true);
+    return 'fast';
+  };
 }
 
-describe('fast wire-event check', () => {
-  it('takes every valid seed event, with the value zod returns', () => {
-    for (const event of seeds()) expect(agree(event), JSON.stringify(event)).toBe('fast');
+const agreeWire = agreement<ValidWireEvent>(fastWireEvent, checkWireEvent, withWireDefaults);
+
+describe('generated files', () => {
+  it('are what scripts/generate.ts produces from the schemas now', async () => {
+    const dir = new URL('./generated/', import.meta.url);
+    for (const [name, text] of Object.entries(await generatedFiles())) {
+      const committed = readFileSync(new URL(name, dir), 'utf8');
+      expect(committed === text, `${name} is stale: run \`npm run generate -w schema\``).toBe(true);
+    }
+  });
+});
+
+describe('generated wire-event check', () => {
+  it('takes every valid seed event as it is', () => {
+    for (const event of seeds()) expect(agreeWire(event), JSON.stringify(event)).toBe('fast');
   });
 
   it('gives a page_view without a payload the default {}', () => {
@@ -171,61 +204,129 @@ describe('fast wire-event check', () => {
 
   it('keeps an optional field present as undefined, like zod', () => {
     const event = sdkEvent('scroll', { depth: 1 }, { user_id: undefined, lang: undefined });
-    expect(agree(event)).toBe('fast');
-    expect(fastWireEvent(event)).toHaveProperty('lang', undefined);
+    expect(agreeWire(event)).toBe('fast');
   });
 
-  it('puts keys in the schema order, whatever the input order', () => {
-    const event = sdkEvent(
-      'click',
-      { tag: 'b', selector: 'a', vy: 4, vx: 3, y: 2, x: 1, rage: true },
-      { viewport: { h: 2, w: 1 }, screen: { h: 4, w: 3 } },
-    );
-    expect(agree(JSON.parse(JSON.stringify(event)))).toBe('fast');
+  it('leaves an event with an unknown key to zod, which strips it', () => {
+    const event = sdkEvent('scroll', { depth: 1, extra: 1 });
+    expect(fastWireEvent(event)).toBeUndefined();
+    expect(checkWireEvent(event).ok).toBe(true);
   });
 
-  it('never accepts what zod rejects, nor returns another value (20k random mutations)', () => {
-    const tally = tallyAgreement(seeds(), agree, { count: 20_000, prngSeed: 7, ...MUTATIONS });
-    // The mutations must reach both verdicts often, or the test proves little.
+  it('refuses a URL that does not parse (the post-check of the refine)', () => {
+    expect(agreeWire(sdkEvent('scroll', { depth: 1 }, { url: 'http://a b/' }))).toBe('zod-rejects');
+  });
+
+  it('answers as zod on 20k random mutations', () => {
+    const tally = tallyAgreement(seeds(), agreeWire, { count: 20_000, prngSeed: 7, ...MUTATIONS });
+    // The mutations must reach every verdict often, or the test proves little.
     // (zod-ok: mostly unknown keys in payload, viewport or screen, which zod strips.)
     expect(tally.fast).toBeGreaterThan(1000);
     expect(tally['zod-ok']).toBeGreaterThan(500);
     expect(tally['zod-rejects']).toBeGreaterThan(5000);
-  });
+  }, 60_000);
+});
 
-  it('leaves non-objects and odd prototypes to zod', () => {
-    const [event] = seeds();
-    for (const input of [
-      null,
-      1,
-      'x',
-      [],
-      new Map(),
-      Object.assign(Object.create(null) as object, event),
-      Object.create(event ?? null) as object,
-      { ...event, payload: Object.assign(Object.create(null) as object, { nav: 'load' }) },
-      { ...event, viewport: Object.assign(Object.create(null) as object, { w: 1, h: 1 }) },
-    ]) {
-      expect(fastWireEvent(input)).toBeUndefined();
+const envelopes = (): Obj[] => [
+  { project: 'pk_a', sent_at: ts, events: [{}] },
+  { project: 'p'.repeat(LIMITS.maxProjectKey), sent_at: ts, events: seeds(), meta: {} },
+  { project: 'pk_a', sent_at: ts, events: [{ a: 1 }], meta: { dropped: 0, sdk: '1.2.3' } },
+];
+
+describe('generated envelope check', () => {
+  it('answers as zod on 5k random mutations', () => {
+    const agree = agreement(fastWireBatch, checkWireBatch);
+    const tally = tallyAgreement(envelopes(), agree, {
+      count: 5_000,
+      prngSeed: 11,
+      extraValues: [[{}], [1], Array.from({ length: LIMITS.maxEventsPerBatch + 1 }, () => ({}))],
+      extraKeys: ['meta', 'dropped', 'sdk', 'events'],
+      // Not 'events': a named key on an array is no JSON value.
+      nested: ['meta'],
+    });
+    expect(tally.fast).toBeGreaterThan(300);
+    expect(tally['zod-ok']).toBeGreaterThan(100);
+    expect(tally['zod-rejects']).toBeGreaterThan(1000);
+  }, 60_000);
+});
+
+/** A valid wire event as the ingestor enriches it (the shape the processor reads). */
+function enriched(event: Obj): Obj {
+  const e = withWireDefaults(event) as Obj;
+  const size = (v: unknown) => (v ?? { w: 0, h: 0 }) as { w: number; h: number };
+  return {
+    v: 1,
+    event_id: e.id,
+    type: e.type,
+    project_id: 'pk_a',
+    session_id: e.session_id,
+    anon_id: e.anon_id,
+    user_id: e.user_id ?? null,
+    ts: e.ts,
+    client_ts: e.ts,
+    sent_at: ts,
+    received_at: ts + 5,
+    url: e.url,
+    path: '/p/42',
+    referrer: e.referrer ?? '',
+    title: e.title ?? '',
+    viewport_w: size(e.viewport).w,
+    viewport_h: size(e.viewport).h,
+    screen_w: size(e.screen).w,
+    screen_h: size(e.screen).h,
+    lang: e.lang ?? '',
+    ip: '203.0.113.0',
+    country: 'DE',
+    region: 'BE',
+    city: 'Berlin',
+    user_agent: 'Mozilla/5.0',
+    browser: 'Firefox',
+    browser_version: '140.0',
+    os: 'Linux',
+    os_version: '',
+    device_type: 'desktop',
+    is_bot: false,
+    payload: e.payload,
+  };
+}
+
+describe('generated enriched-event check (for the processor)', () => {
+  it('answers as zod on the seeds and 20k random mutations', () => {
+    const agree = agreement<EnrichedEvent>(fastEnrichedEvent, checkEnrichedEvent);
+    const seeded = seeds().map(enriched);
+    for (const event of seeded) expect(agree(event), JSON.stringify(event)).toBe('fast');
+    const tally = tallyAgreement(seeded, agree, {
+      count: 20_000,
+      prngSeed: 13,
+      extraValues: [{ __proto__: null, a: 1 }, 'not-a-uuid'],
+      extraKeys: ['user_id', 'is_bot'],
+      nested: ['payload', 'payload.props'],
+    });
+    expect(tally.fast).toBeGreaterThan(1000);
+    expect(tally['zod-ok']).toBeGreaterThan(500);
+    expect(tally['zod-rejects']).toBeGreaterThan(5000);
+  }, 60_000);
+});
+
+describe('generated enriched-event serializer', () => {
+  it('writes every valid event so that it parses back equal (every field, every type)', () => {
+    const rnd = prng(17);
+    const options = {
+      values: TRICKY_VALUES,
+      unknownKeys: [],
+      nested: ['payload', 'payload.props'],
+    };
+    const events = seeds().map(enriched);
+    for (let i = 0; i < 5000; i++) events.push(mutate(events[i % 60] as Obj, rnd, options) as Obj);
+    let written = 0;
+    for (const input of events) {
+      const event = fastEnrichedEvent(input);
+      if (event === undefined) continue;
+      expect(JSON.parse(serializeEnrichedEvent(event))).toStrictEqual(
+        JSON.parse(JSON.stringify(event)),
+      );
+      written++;
     }
-  });
-
-  it('leaves symbol keys in custom props to zod (its record rejects them)', () => {
-    const props = { a: 1, [Symbol('k')]: 2 };
-    const event = sdkEvent('custom', { name: 'n', props });
-    expect(fastWireEvent(event)).toBeUndefined();
-    expect(checkWireEvent(event).ok).toBe(false);
-  });
-
-  it('checks what fast-payload.ts assumes of the schemas', () => {
-    // One payload check serves the wire and the enriched event: same zod objects.
-    const wire = new Map<string, unknown>(
-      wireEvent.options.map((o) => [o.shape.type.value, o.shape.payload]),
-    );
-    for (const o of enrichedEvent.options) {
-      const w = wire.get(o.shape.type.value);
-      expect(w instanceof z.ZodDefault ? w.unwrap() : w).toBe(o.shape.payload);
-    }
-    expect(UUID_PATTERN.source).toBe(z.regexes.uuid().source);
+    expect(written).toBeGreaterThan(200);
   });
 });

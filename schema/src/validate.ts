@@ -12,8 +12,11 @@ function check<T>(result: z.ZodSafeParseResult<T>, prefix: (string | number)[]):
   return { ok: false, problem, reason: describeProblem(problem) };
 }
 
+/** The batch envelope after validation (events only checked to be objects). */
+export type CheckedBatch = z.output<typeof wireBatch>;
+
 /** Checks the batch envelope; events are only checked to be objects (see `checkWireEvent`). */
-export function checkWireBatch(input: unknown): Checked<z.output<typeof wireBatch>> {
+export function checkWireBatch(input: unknown): Checked<CheckedBatch> {
   return check(wireBatch.safeParse(input), []);
 }
 

@@ -21,10 +21,24 @@ const pixels = z.number().int().min(0).max(LIMITS.maxPixels);
 const size = z.object({ w: pixels, h: pixels });
 const coordinate = z.number().int().min(-LIMITS.maxCoordinate).max(LIMITS.maxCoordinate);
 const percent = z.number().int().min(0).max(100);
-const httpUrl = z
-  .string()
-  .max(LIMITS.maxUrl)
-  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'not an http(s) URL');
+
+// The events of one beacon mostly share their page's URL: the last verdict is kept.
+let lastUrl: string | undefined;
+let lastUrlIsHttp = false;
+
+/**
+ * True for an http(s) URL that parses. A refinement JSON Schema cannot say:
+ * zod runs it as a refine and the generated validator as a post-check (fast-checks.ts).
+ */
+export function isHttpUrl(value: string): boolean {
+  if (value !== lastUrl) {
+    lastUrlIsHttp = /^https?:\/\//i.test(value) && URL.canParse(value);
+    lastUrl = value;
+  }
+  return lastUrlIsHttp;
+}
+
+const httpUrl = z.string().max(LIMITS.maxUrl).refine(isHttpUrl, 'not an http(s) URL');
 
 export const pageViewPayload = z.object({
   /** How the view started: first load, SPA navigation, or a back/forward-cache restore. */
@@ -101,6 +115,8 @@ export const customPayload = z.object({
     .refine((props) => Object.keys(props).length <= LIMITS.maxCustomProps, {
       message: `at most ${LIMITS.maxCustomProps} properties`,
     })
+    // The same bound as JSON Schema says it, for the generated validators (z.toJSONSchema drops refines).
+    .meta({ maxProperties: LIMITS.maxCustomProps })
     .optional(),
 });
 
@@ -150,5 +166,18 @@ export const wireBatch = z.object({
     })
     .optional(),
 });
+
+/**
+ * `input` with zod's default applied (a page_view without payload gets `{}`),
+ * as a copy; `input` itself when no default applies. The generated validator
+ * only checks, so fast-checks.ts applies the schema's one default first.
+ */
+export function withWireDefaults(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  const event = input as { type?: unknown; payload?: unknown };
+  return event.type === 'page_view' && event.payload === undefined
+    ? { ...event, payload: {} }
+    : input;
+}
 
 export type WireEventType = z.infer<typeof wireEvent>['type'];
