@@ -63,7 +63,7 @@ export async function startBenchStack(options: StackOptions) {
         'drop database',
         () => clickhouse.command({ query: `DROP DATABASE IF EXISTS ${names.database}` }),
       ],
-      ['delete groups', () => admin.deleteGroups([names.group, `${names.group}-sessions`])],
+      ['delete groups', () => admin.deleteGroups([names.group, `${names.group}-dlq`])],
       ['delete topics', () => admin.deleteTopics({ topics: [names.topic, names.dlqTopic] })],
       ['delete redis keys', () => deleteRedisKeys(options.redisUrl, names.prefix)],
     ];

@@ -35,6 +35,7 @@ const { values } = parseArgs({
     'steady-seconds': { type: 'string', default: '15' },
     'steady-rate': { type: 'string', default: '2000' },
     'timeout-seconds': { type: 'string', default: '900' },
+    'skip-kafka-engine': { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(values.events);
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
 
     t = Date.now();
     const cpuAtStart = cpuSeconds(pid);
+    const chCpu = clickhouseEndpointCpu();
     let maxRss = 0;
     let first = 0;
     let eventsDone = 0;
@@ -181,12 +183,12 @@ async function main(): Promise<void> {
       const stored = await count(`SELECT count() AS n FROM ${database}.events`);
       if (stored > 0 && first === 0) first = Date.now();
       if (stored >= EVENTS && eventsDone === 0) eventsDone = Date.now();
-      const lag = await admin.fetchOffsets({ groupId: `${group}-sessions`, topics: [topic] });
+      const lag = await admin.fetchOffsets({ groupId: group, topics: [topic] });
       const committed =
         lag[0]?.partitions.reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) ?? 0;
       if (stored >= EVENTS && committed >= messageCount) break;
       if (Date.now() > deadline)
-        throw new Error(`timed out: ${stored} events stored, sessions group at ${committed}`);
+        throw new Error(`timed out: ${stored} events stored, group committed ${committed}`);
       await sleep(250);
     }
     const seconds = (Date.now() - t) / 1000;
@@ -214,6 +216,24 @@ async function main(): Promise<void> {
       );
     }
     say(`  processor max RSS: ${maxRss.toFixed(0)} MB`);
+    if (chCpu !== undefined) {
+      say(
+        `  ClickHouse endpoint CPU for these rows: ${((chCpu.used() / EVENTS) * 1e6).toFixed(1)} µs a row (all its work in the catch-up: events, sessions, and the benchmark's polling)`,
+      );
+    }
+
+    // The reference: ClickHouse's own Kafka engine on the same topic, its own group, events only.
+    if (!values['skip-kafka-engine']) {
+      const engine = await runKafkaEngine();
+      const engineUs = (engine.cpuSeconds / engine.rows) * 1e6;
+      const ourUs = (cpu / EVENTS) * 1e6;
+      say(
+        `Kafka engine (chdb, same topic, own group, events only): ${engine.rows} rows in ${engine.wallSeconds.toFixed(1)} s = ${Math.round(engine.rows / engine.wallSeconds)} rows/s, ${engineUs.toFixed(1)} µs CPU a row`,
+      );
+      say(
+        `ratios: processor CPU a row (incl. sessions) ÷ Kafka engine's = ${(ourUs / engineUs).toFixed(2)} (target ≤ 1.0); wall rows/s ÷ Kafka engine's = ${(EVENTS / seconds / (engine.rows / engine.wallSeconds)).toFixed(2)} (target ≥ 1.0)`,
+      );
+    }
 
     // Steady state: a live trickle; inserts per second per table.
     const before = await scrape(port);
@@ -242,6 +262,52 @@ async function main(): Promise<void> {
   }
 }
 
+/** CPU of the local ClickHouse endpoint process from now on, when its pid file is there. */
+function clickhouseEndpointCpu(): { used: () => number } | undefined {
+  try {
+    const pidFile = fileURLToPath(
+      new URL('../../deploy/local/.state/clickhouse.pid', import.meta.url),
+    );
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const start = cpuSeconds(pid);
+    return { used: () => cpuSeconds(pid) - start };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs kafka-engine.ts on the pre-filled topic and returns what it measured. */
+async function runKafkaEngine(): Promise<{
+  rows: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+}> {
+  const script = fileURLToPath(new URL('./kafka-engine.ts', import.meta.url));
+  const engine = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      script,
+      '--brokers',
+      brokers.join(','),
+      '--topic',
+      topic,
+      '--group',
+      `${group}-kafka-engine`,
+      '--events',
+      String(EVENTS),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  engine.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => engine.once('exit', resolve));
+  const line = out.trim().split('\n').pop() ?? '';
+  if (code !== 0) throw new Error(`kafka-engine.ts exited with ${code}: ${out}`);
+  return JSON.parse(line) as { rows: number; wallSeconds: number; cpuSeconds: number };
+}
+
 /** Processor stopped, database, groups, topics and Redis keys dropped: at the end, or on Ctrl-C / SIGTERM. */
 let cleaning: Promise<void> | undefined;
 /** The processor under test, once started. */
@@ -255,7 +321,9 @@ function cleanup(): Promise<void> {
     await clickhouse
       .command({ query: `DROP DATABASE IF EXISTS ${database}` })
       .catch(() => undefined);
-    await admin.deleteGroups([group, `${group}-sessions`]).catch(() => undefined);
+    await admin
+      .deleteGroups([group, `${group}-dlq`, `${group}-kafka-engine`])
+      .catch(() => undefined);
     await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
     let cursor = '0';
     do {
