@@ -24,6 +24,7 @@ import type { ProjectRegistry } from './projects';
 import { registerSdkRoute } from './sdk-route';
 import { DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './server-limits';
 import type { UserAgentParser } from './user-agent';
+import { createVisitorSalt, type VisitorSalt } from './visitor-salt';
 
 export interface AppDeps {
   producer: EventProducer;
@@ -43,6 +44,8 @@ export interface AppDeps {
   clock?: () => number;
   /** Timeouts and the connection cap; `DEFAULT_SERVER_LIMITS` for what is not given. */
   serverLimits?: Partial<ServerLimits>;
+  /** The day's salt of cookieless visitor ids; in this process's memory when absent. */
+  visitorSalt?: VisitorSalt;
 }
 
 /** The app plus what its owner needs: metrics and the drain switch for SIGTERM. */
@@ -139,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
     retryAfterSeconds,
     rateLimitRedis: deps.rateLimitRedis,
     isShuttingDown,
+    visitorSalt: deps.visitorSalt ?? createVisitorSalt(),
   });
   registerSdkRoute(app, { ...deps.sdk, log: deps.logger });
   registerHealthRoutes(app, { producer: deps.producer, isShuttingDown });

@@ -13,4 +13,6 @@ export interface BatchContext {
   readonly ip: string;
   readonly geo: GeoInfo;
   readonly userAgent: UserAgentInfo;
+  /** The day's visitor id of a cookieless batch (`meta.cookieless`), replacing each event's anon_id. */
+  readonly visitorId?: string | undefined;
 }

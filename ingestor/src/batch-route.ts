@@ -25,6 +25,8 @@ import type { IngestMetrics } from './metrics';
 import { registerBodyParsing } from './parse-body';
 import type { Project, ProjectRegistry } from './projects';
 import type { UserAgentParser } from './user-agent';
+import { cookielessVisitorId } from './cookieless-visitor';
+import type { VisitorSalt } from './visitor-salt';
 
 export const BATCH_PATH = '/v1/batch';
 
@@ -41,6 +43,8 @@ export interface BatchRouteDeps {
   /** Shared rate-limit counters across instances; per-process memory when absent. */
   rateLimitRedis?: Redis | undefined;
   isShuttingDown: () => boolean;
+  /** The day's salt of cookieless visitor ids. */
+  visitorSalt: VisitorSalt;
 }
 
 interface AuthorisedBatch {
@@ -50,6 +54,8 @@ interface AuthorisedBatch {
   events: readonly unknown[];
   /** How many events the body carried (for the rejected-events counter). */
   eventCount: number;
+  /** The SDK ran cookieless: the ingestor derives the visitor id. */
+  cookieless: boolean;
 }
 
 /** What one request produces, and the counts its answer and metrics need. */
@@ -136,6 +142,7 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
       sentAt: checked.value.sent_at,
       events,
       eventCount: events.length,
+      cookieless: checked.value.meta?.cookieless === true,
     };
   }
   registerBodyParsing(app);
@@ -183,6 +190,20 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         throw new IngestError('SHUTTING_DOWN', undefined, undefined, deps.retryAfterSeconds);
       const receivedAt = deps.clock();
       const fullIp = unmapIp(request.ip);
+      const userAgent = request.headers['user-agent'] ?? '';
+      let visitorId: string | undefined;
+      if (batch.cookieless) {
+        // the full IP (not the stored one) so that visitors behind one /24 stay apart
+        const salt = await deps.visitorSalt.saltAt(receivedAt).catch((error: unknown) => {
+          throw new IngestError(
+            'SALT_UNAVAILABLE',
+            String(error),
+            undefined,
+            deps.retryAfterSeconds,
+          );
+        });
+        visitorId = cookielessVisitorId(salt, batch.project.key, fullIp, userAgent);
+      }
       const context: BatchContext = {
         project: batch.project,
         sentAt: batch.sentAt,
@@ -190,6 +211,7 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         ip: storedIp(fullIp, deps.ipMode),
         geo: geo.lookup(fullIp),
         userAgent: userAgents.parse(request.headers['user-agent']),
+        visitorId,
       };
 
       const prepared = prepareBatch(batch, context);

@@ -12,6 +12,7 @@ import type { EventProducer } from './event-producer';
 import { createKafkaProducer } from './kafka-producer';
 import { createProjectRegistry } from './projects';
 import { createUserAgentParser } from './user-agent';
+import { createVisitorSalt } from './visitor-salt';
 
 /** App deps plus the one call that releases them. */
 export interface IngestorDeps {
@@ -21,8 +22,9 @@ export interface IngestorDeps {
 
 /**
  * Creates producer, GeoIP reader, UA parser, projects and (with REDIS_URL) the
- * rate-limit Redis. `options.producer` replaces the Kafka producer (the
- * single-machine bus, standalone/); `close()` then closes it too.
+ * Redis of the rate limits and of the cookieless visitor salt. `options.producer`
+ * replaces the Kafka producer (the single-machine bus, standalone/); `close()`
+ * then closes it too.
  */
 export async function createIngestorDeps(
   config: IngestorConfig,
@@ -67,6 +69,8 @@ export async function createIngestorDeps(
     trustedProxies: config.GOSIGHT_TRUSTED_PROXIES,
     sdk: { path: config.GOSIGHT_SDK_PATH, file: config.GOSIGHT_SDK_FILE },
     rateLimitRedis: redis,
+    // shared by every instance, so one visitor has one id whichever instance answers
+    visitorSalt: createVisitorSalt(redis),
     retryAfterSeconds: config.GOSIGHT_RETRY_AFTER_SECONDS,
     serverLimits: serverLimitsOf(config),
   };

@@ -1,6 +1,7 @@
 /**
  * Step `enrich-event`: the wire event plus what the server knows — arrival
- * time, skew-corrected event time, stored IP, GeoIP, user agent, bot flag —
+ * time, skew-corrected event time, stored IP, GeoIP, user agent, bot flag,
+ * the day's visitor id of a cookieless batch —
  * in the enriched-event shape (schema/src/enriched.ts).
  */
 import {
@@ -28,7 +29,7 @@ export function createEnrichEventStep() {
       type: event.type,
       project_id: batch.project.key,
       session_id: event.session_id,
-      anon_id: event.anon_id,
+      anon_id: batch.visitorId ?? event.anon_id,
       user_id: event.user_id ?? null,
       ts: correctedTimestamp(event.ts, batch.sentAt, batch.receivedAt),
       client_ts: event.ts,

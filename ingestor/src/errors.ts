@@ -60,6 +60,11 @@ export const ERROR_CATALOGUE = {
     message: 'not ready: the event bus is unreachable, stalled or its buffer is full',
   },
   SHUTTING_DOWN: { status: 503, retriable: true, message: 'the ingestor is shutting down' },
+  SALT_UNAVAILABLE: {
+    status: 503,
+    retriable: true,
+    message: 'the salt of cookieless visitor ids (Redis) is unreachable, retry later',
+  },
   TOO_MANY_CONNECTIONS: {
     status: 503,
     retriable: true,

@@ -163,6 +163,11 @@ export const wireBatch = z.object({
       /** Events the SDK's bounded queue had to drop since the last delivered batch. */
       dropped: z.number().int().min(0).optional(),
       sdk: z.string().max(32).optional(),
+      /**
+       * The SDK ran cookieless (data-cookieless): its anon_id lives only in the tab, and
+       * the ingestor replaces it with a visitor id of the day (ingestor/src/cookieless-visitor.ts).
+       */
+      cookieless: z.boolean().optional(),
     })
     .optional(),
 });

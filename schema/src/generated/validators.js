@@ -2,7 +2,7 @@
 // Do not edit: run `npm run generate -w schema`. generated.test.ts fails when stale.
 "use strict";
 export const validateWireBatch = validate10;
-const schema11 = {"$id":"validateWireBatch","type":"object","properties":{"project":{"type":"string","minLength":1,"maxLength":64},"sent_at":{"type":"integer","minimum":1577836800000,"maximum":4102444800000},"events":{"minItems":1,"maxItems":500,"type":"array","items":{"type":"object","propertyNames":{"type":"string","not":{"const":"__proto__"}},"additionalProperties":{}}},"meta":{"type":"object","properties":{"dropped":{"type":"integer","minimum":0,"maximum":9007199254740991},"sdk":{"type":"string","maxLength":32}},"additionalProperties":false}},"required":["project","sent_at","events"],"additionalProperties":false};
+const schema11 = {"$id":"validateWireBatch","type":"object","properties":{"project":{"type":"string","minLength":1,"maxLength":64},"sent_at":{"type":"integer","minimum":1577836800000,"maximum":4102444800000},"events":{"minItems":1,"maxItems":500,"type":"array","items":{"type":"object","propertyNames":{"type":"string","not":{"const":"__proto__"}},"additionalProperties":{}}},"meta":{"type":"object","properties":{"dropped":{"type":"integer","minimum":0,"maximum":9007199254740991},"sdk":{"type":"string","maxLength":32},"cookieless":{"type":"boolean"}},"additionalProperties":false}},"required":["project","sent_at","events"],"additionalProperties":false};
 const func2 = ucs2length;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -195,7 +195,7 @@ if(errors === _errs15){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 const _errs17 = errors;
 for(const key2 in data4){
-if(!((key2 === "dropped") || (key2 === "sdk"))){
+if(!(((key2 === "dropped") || (key2 === "sdk")) || (key2 === "cookieless"))){
 validate10.errors = [{instancePath:instancePath+"/meta",schemaPath:"#/properties/meta/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}}];
 return false;
 break;
@@ -248,6 +248,19 @@ var valid4 = _errs20 === errors;
 }
 else {
 var valid4 = true;
+}
+if(valid4){
+if(data4.cookieless !== undefined){
+const _errs22 = errors;
+if(typeof data4.cookieless !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/meta/cookieless",schemaPath:"#/properties/meta/properties/cookieless/type",keyword:"type",params:{type: "boolean"}}];
+return false;
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
 }
 }
 }
