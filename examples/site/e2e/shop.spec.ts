@@ -241,3 +241,22 @@ test('a visit to the shop lands in ClickHouse: events, session, page stats', asy
     expect(paths[path], path).toBeGreaterThanOrEqual(1);
   }
 });
+
+test('every page of the shop has a favicon and loads without a 404 or a console error', async ({
+  page,
+}) => {
+  const problems: string[] = [];
+  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  for (const path of ['/', '/products.html', '/product.html?id=1', '/cart.html', '/story.html']) {
+    await page.goto(`${siteUrl}${path}`);
+    await sdkReady(page);
+    // headless Chromium does not fetch icons itself: ask for the one the page names
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const answer = await page.request.get(new URL(icon ?? '/favicon.ico', page.url()).href);
+    expect(answer.status(), `${path}: ${icon}`).toBe(200);
+    expect(answer.headers()['content-type']).toBe('image/svg+xml');
+  }
+  expect(problems).toEqual([]);
+});
