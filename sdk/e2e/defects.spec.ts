@@ -61,8 +61,8 @@ test('clicked text: buttons, links and labels only, digits and e-mails masked, d
   );
   expect(text).toEqual({
     '#card': null,
-    '#mail': 'Send * items to ***',
-    '#who': '***',
+    '#mail': 'Send * items to *',
+    '#who': '*',
     '#news-label': 'Newsletter ****',
     '#news': null,
     '#email': null,

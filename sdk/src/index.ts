@@ -9,7 +9,6 @@ import { doc, win } from './globals';
  * adding one) attaches to the first tracker: it starts nothing and sends nothing.
  */
 import { readConfig } from './config';
-import { log, setDebug } from './safe';
 import { createTracker, type Api } from './tracker';
 
 type Global = ((method: keyof Api, ...args: unknown[]) => void) &
@@ -22,8 +21,7 @@ try {
   const cfg = readConfig(s.dataset, new URL(s.src).origin);
   const g = w.gosight;
   if (g?.track) {
-    setDebug(cfg._debug);
-    log('loaded twice; this copy attaches to the first');
+    if (cfg._debug) console.warn('gosight: loaded twice; this copy attaches to the first');
   } else {
     // the snippet queues `arguments` objects, which destructure like arrays
     const api = createTracker(cfg, g?.q);

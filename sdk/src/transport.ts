@@ -54,7 +54,7 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
       sent_at: Date.now(),
       events,
       // the ingestor derives the visitor id of cookieless events (no stored anon_id)
-      meta: { dropped, cookieless: cfg._cookieless || undefined },
+      meta: { dropped, cookieless: cfg._cookieless },
     });
     const done = (status: number, after?: string | null) => {
       ids.forEach((id) => delete busy[id]);

@@ -55,17 +55,16 @@ export const captureClicks = (c: Ctx): void => {
     );
     recent.push([t, vx, vy]);
     const link = el.closest<HTMLAnchorElement>('a[href]');
-    // text of the enclosing link, button or label only, never of form fields; e-mail
-    // addresses and digits masked; `***` inside data-gosight-mask
+    // text of the enclosing link, button or label only, never of form fields; each
+    // e-mail address and digit becomes `*`; all of it inside data-gosight-mask
     const label = el.closest(LABELS);
     const text =
       label && !el.closest('input,textarea,select,[contenteditable]')
         ? el.closest('[data-gosight-mask]')
-          ? '***'
+          ? '*'
           : label.textContent
               .slice(0, 500)
-              .replace(/\S+@\S+/g, '***')
-              .replace(/\d/g, '*')
+              .replace(/\S+@\S+|\d/g, '*')
               .replace(/\s+/g, ' ')
               .trim()
               .slice(0, 100)
