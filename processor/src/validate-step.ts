@@ -1,13 +1,15 @@
-import { checkEnrichedEvent, type EnrichedEvent } from '@gosight/schema';
-import { fastEnrichedEvent } from './fast-enriched-check';
+import { checkEnrichedEvent, fastEnrichedEvent, type EnrichedEvent } from '@gosight/schema';
 import { ok, quarantine, type StepResult } from './step-result';
 
 export const VALIDATE_STEP = 'validate-event';
 
 /**
  * Creates the step that checks a decoded value against the enriched-event
- * schema. Valid events take the fast path (fast-enriched-check.ts); anything
- * it is not sure about goes to zod, so the verdict and reason are zod's.
+ * schema. Valid events pass the validator generated from that schema
+ * (@gosight/schema `fastEnrichedEvent`, ajv standalone); anything it does not
+ * accept as is goes to zod, so the verdict and reason are zod's. The
+ * hand-written check that stood here saved 0.4 µs an event over the generated
+ * one (`bench/processor/fast-paths.ts`), under 2 % of the CPU a row.
  */
 export function createValidateStep() {
   return function validate(input: unknown): StepResult<EnrichedEvent> {
