@@ -63,6 +63,13 @@ function forAjv(schema: unknown): unknown {
   // zod's records never keep a "__proto__" key (JSON.parse makes it an own key): left to zod.
   if (isObject(out.propertyNames))
     out.propertyNames = { ...out.propertyNames, not: { const: '__proto__' } };
+  if (Array.isArray(out.anyOf)) {
+    const merged = mergedTypeUnion(out.anyOf);
+    if (merged !== undefined) {
+      delete out.anyOf;
+      Object.assign(out, merged);
+    }
+  }
   if (Array.isArray(out.oneOf)) {
     const propertyName = discriminatorOf(out.oneOf);
     if (propertyName !== undefined) {
@@ -73,9 +80,63 @@ function forAjv(schema: unknown): unknown {
   return out;
 }
 
+/** Keywords that apply to values of one JSON type only (JSON Schema ignores them for others). */
+const KEYWORDS_OF_TYPE: Record<string, readonly string[]> = {
+  string: ['minLength', 'maxLength', 'pattern'],
+  number: ['minimum', 'maximum'],
+  integer: ['minimum', 'maximum'],
+  boolean: [],
+  null: [],
+};
+
+/**
+ * `anyOf` of branches that each name one JSON type (all different, at most
+ * one numeric) with only keywords of that type, as one schema with a type
+ * list: the same verdicts, and ajv does not build an error object for each
+ * branch a value misses (custom prop values, nullable strings).
+ */
+function mergedTypeUnion(branches: unknown[]): JsonSchema | undefined {
+  const merged: JsonSchema = { type: [] as string[] };
+  const types = merged.type as string[];
+  for (const branch of branches) {
+    if (!isObject(branch) || typeof branch.type !== 'string') return undefined;
+    const own = KEYWORDS_OF_TYPE[branch.type];
+    if (own === undefined || types.includes(branch.type)) return undefined;
+    const numeric = (t: string) => t === 'number' || t === 'integer';
+    if (numeric(branch.type) && types.some(numeric)) return undefined;
+    for (const [key, value] of Object.entries(branch)) {
+      if (key === 'type') continue;
+      if (!own.includes(key)) return undefined;
+      merged[key] = value;
+    }
+    types.push(branch.type);
+  }
+  return merged;
+}
+
+/**
+ * The branches of a discriminated union at the root as `definitions`, one
+ * per tag value, referred to from `oneOf`: ajv then compiles one function a
+ * branch. One function for all seven event types is too large for V8 to
+ * optimise and ran 4–5× slower.
+ */
+function branchesAsDefinitions(schema: JsonSchema): JsonSchema {
+  const discriminator = schema.discriminator;
+  if (!Array.isArray(schema.oneOf) || !isObject(discriminator)) return schema;
+  const tag = discriminator.propertyName as string;
+  const definitions: JsonSchema = {};
+  const oneOf = (schema.oneOf as JsonSchema[]).map((branch) => {
+    const name = ((branch.properties as JsonSchema)[tag] as JsonSchema).const as string;
+    definitions[name] = branch;
+    return { $ref: `#/definitions/${name}` };
+  });
+  return { ...schema, oneOf, definitions };
+}
+
 /** The JSON Schema a validator is compiled from: zod's output-mode schema, as ajv takes it. */
 export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  return forAjv(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw' })) as JsonSchema;
+  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw' });
+  return branchesAsDefinitions(forAjv(json) as JsonSchema);
 }
 
 const HEADER =
@@ -90,6 +151,9 @@ function validatorsModule(): string {
     // zod runs its patterns without the `u` flag: so do these. (Lengths: both count code points.)
     unicodeRegExp: false,
     discriminator: true,
+    allowUnionTypes: true,
+    // One function per referenced schema (see branchesAsDefinitions).
+    inlineRefs: false,
     validateFormats: false,
     strict: true,
   });
@@ -98,11 +162,36 @@ function validatorsModule(): string {
     ajv.addSchema({ $id: name, ...jsonSchemaOf(schema) });
     exports[name] = name;
   }
-  const code = standaloneCode(ajv, exports).replace(UCS2LENGTH_REQUIRE, 'ucs2length');
+  const code = lengthsFromUnits(
+    standaloneCode(ajv, exports).replace(UCS2LENGTH_REQUIRE, 'ucs2length'),
+  );
   // An ESM module with a require() in it would fail where it is bundled or imported.
   if (code.includes('require('))
     throw new Error('ajv standalone code needs another runtime helper');
   return HEADER + code + UCS2LENGTH;
+}
+
+/**
+ * Counts code points only when the UTF-16 length leaves the answer open, as
+ * zod does: a string has at most as many code points as units, so
+ * `units <= max` passes a maxLength and `units < min` fails a minLength.
+ * (Counting every string took a third of the validators' time.)
+ */
+function lengthsFromUnits(code: string): string {
+  const helper = /const (func\d+) = ucs2length;/.exec(code)?.[1];
+  if (helper === undefined) return code;
+  const call = new RegExp(`${helper}\\((\\w+)\\) ([<>]) (\\d+)`, 'g');
+  let rewritten = 0;
+  const out = code.replace(call, (_, data: string, op: string, limit: string) => {
+    rewritten++;
+    return op === '>'
+      ? `(${data}.length > ${limit} && ${helper}(${data}) > ${limit})`
+      : `(${data}.length < ${limit} || ${helper}(${data}) < ${limit})`;
+  });
+  if (out.split(`${helper}(`).length - 1 !== rewritten) {
+    throw new Error(`a length check of another form than ${helper}(data) > n`);
+  }
+  return out;
 }
 
 /**
@@ -143,69 +232,13 @@ function declarations(): string {
   );
 }
 
-/** The one JSON type a schema has, if it names exactly one (`type: 'string'` etc.). */
-const singleType = (schema: unknown): string | undefined =>
-  isObject(schema) && typeof schema.type === 'string' ? schema.type : undefined;
-
-/**
- * `schema` as fast-json-stringify writes it, with the same JSON output:
- * validation keywords dropped; a union of objects (web-vitals payloads) made
- * one object of all their properties; a union of plain types (custom prop
- * values, `user_id`) made one `type` list. fast-json-stringify would
- * otherwise run a validator on every value to pick a branch.
- */
-function forSerializer(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(forSerializer);
-  if (!isObject(schema)) return schema;
-  const union = schema.oneOf ?? schema.anyOf;
-  if (Array.isArray(union)) {
-    const types = union.map(singleType);
-    if (types.every((t) => t === 'object')) {
-      const properties: JsonSchema = {};
-      for (const branch of union as JsonSchema[]) {
-        for (const [key, value] of Object.entries(branch.properties as JsonSchema)) {
-          properties[key] = { type: singleType(value) };
-        }
-      }
-      return { type: 'object', properties, additionalProperties: false };
-    }
-    if (types.every((t) => t !== undefined && t !== 'object' && t !== 'array')) {
-      return { type: types };
-    }
-    throw new Error(`no serializer form for the union ${JSON.stringify(schema)}`);
-  }
-  const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (SERIALIZED_KEYWORDS.has(key)) out[key] = forSerializer(value);
-  }
-  if (isObject(schema.properties)) {
-    out.properties = Object.fromEntries(
-      Object.entries(schema.properties).map(([key, value]) => [key, forSerializer(value)]),
-    );
-  }
-  return out;
-}
-const SERIALIZED_KEYWORDS = new Set(['type', 'const', 'required', 'additionalProperties', 'items']);
-
-/** The serializer schema of each enriched-event type, by type (`serialize-enriched.ts` compiles them). */
-function enrichedSerializerSchemas(): Record<string, unknown> {
-  const schema = z.toJSONSchema(enrichedEvent, { io: 'output', unrepresentable: 'throw' });
-  const byType: Record<string, unknown> = {};
-  for (const branch of schema.oneOf as JsonSchema[]) {
-    const type = ((branch.properties as JsonSchema).type as JsonSchema).const as string;
-    byType[type] = forSerializer(branch);
-  }
-  return byType;
-}
-
 /** The files of `schema/src/generated/` by name, formatted as the repo's prettier does. */
 export async function generatedFiles(): Promise<Record<string, string>> {
   const files: Record<string, string> = {
     'validators.js': validatorsModule(),
     'validators.d.ts': declarations(),
-    'enriched-serializer-schemas.json': JSON.stringify(enrichedSerializerSchemas()),
   };
-  for (const name of ['validators.d.ts', 'enriched-serializer-schemas.json']) {
+  for (const name of ['validators.d.ts']) {
     const options = (await resolveConfig(name)) ?? {};
     files[name] = await format(files[name] ?? '', { ...options, filepath: name });
   }
