@@ -10,20 +10,21 @@
  * The buffer is bounded in messages and bytes; when it is full, `send` fails
  * fast with BUS_BUFFER_FULL (the route answers 503).
  *
- * kafkajs spends ~15–20 µs of CPU per message encoding a produce request, so
- * what it is handed is prepared once: key and value as Buffers, header
- * values as shared Buffers, and its default partitioner's murmur2 in 32-bit
- * arithmetic instead of 64-bit Long objects (kafka-partitioner.ts). Two changes
- * inside kafkajs, both byte-for-byte equal to its own output: a table-driven
- * CRC-32C (kafka-crc32c.ts) and an Encoder that references large buffers
- * instead of copying them at every level of the request (kafka-lean-encoder.ts).
+ * kafkajs is used through its API only (no patched internals: issue 15).
+ * What it is handed is prepared once: key and value as Buffers, header
+ * values as shared Buffers. Keys go to partitions by kafkajs's
+ * DefaultPartitioner (the Java client's murmur2), named explicitly.
  */
-import { Kafka, logLevel, type ISocketFactory, type Message, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type ISocketFactory,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { BusError, type EventProducer, type TopicMessages } from './event-producer';
-import { useFastCrc32cInKafkajs } from './kafka-crc32c';
-import { useLeanKafkajsEncoder } from './kafka-lean-encoder';
-import { keyHashPartitioner } from './kafka-partitioner';
 
 export interface KafkaProducerOptions {
   brokers: readonly string[];
@@ -79,12 +80,6 @@ interface Queued {
 
 /** Creates the producer and starts connecting in the background (sends wait for it). */
 export function createKafkaProducer(options: KafkaProducerOptions): EventProducer {
-  if (!useFastCrc32cInKafkajs()) {
-    options.log.debug('kafkajs encoded a record batch before: it keeps its own CRC-32C loop');
-  }
-  if (!useLeanKafkajsEncoder()) {
-    options.log.warn('kafkajs Encoder differs from the version tested: it keeps copying');
-  }
   const kafka = new Kafka({
     clientId: options.clientId ?? 'gosight-ingestor',
     brokers: [...options.brokers],
@@ -101,7 +96,7 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: keyHashPartitioner,
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
   });
 
