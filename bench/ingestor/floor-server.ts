@@ -13,8 +13,8 @@
  */
 import Fastify from 'fastify';
 import { parseJsonBodies } from './json-body';
-import { rawSessionMessages } from '../../ingestor/src/bus-messages';
-import { createKafkaProducer } from '../../ingestor/src/kafka-producer';
+import { rawSessionMessages } from '../../ingestor/src/bus/bus-messages';
+import { createKafkaProducer } from '../../ingestor/src/bus/kafka-producer';
 
 const port = Number(process.argv[2] ?? 0);
 const brokers = (process.argv[3] ?? '127.0.0.1:9092').split(',');

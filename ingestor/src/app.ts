@@ -12,18 +12,18 @@ import Fastify, {
 } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { batchRoute, BATCH_PATH } from './batch-route';
-import type { IpMode } from './client-ip';
-import { guardConnections } from './connection-guard';
+import { batchRoute, BATCH_PATH } from './http/batch-route';
+import type { IpMode } from './http/client-ip';
+import { guardConnections } from './http/connection-guard';
 import { errorBody, fromFrameworkError, IngestError } from './errors';
-import type { EventProducer } from './event-producer';
-import type { GeoLookup } from './geo-lookup';
-import { HEALTH_PATH, registerHealthRoutes } from './health-routes';
+import type { EventProducer } from './bus/event-producer';
+import type { GeoLookup } from './enrich/geo-lookup';
+import { HEALTH_PATH, registerHealthRoutes } from './http/health-routes';
 import { createMetrics, type IngestMetrics } from './metrics';
 import type { ProjectRegistry } from './projects';
-import { registerSdkRoute } from './sdk-route';
-import { DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './server-limits';
-import type { UserAgentParser } from './user-agent';
+import { registerSdkRoute } from './http/sdk-route';
+import { DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './http/server-limits';
+import type { UserAgentParser } from './enrich/user-agent';
 import { createVisitorSalt, type VisitorSalt } from './visitor-salt';
 
 export interface AppDeps {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ErrorBody } from '@gosight/schema';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { badInputCorpus } from './bad-input-corpus';
-import { readTopic, startKafkaTestApp, type KafkaTestApp } from './kafka-test-support';
+import { readTopic, startKafkaTestApp, type KafkaTestApp } from './bus/kafka-test-support';
 import { batchOf } from './test-support';
 
 let kafka: KafkaTestApp;

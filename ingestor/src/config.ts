@@ -8,7 +8,7 @@ import { kafkaEnv, parseEnv, redisEnv, TOPICS } from '@gosight/schema';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { projectListSchema, readProjectsSource } from './projects';
-import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './http/server-limits';
 
 const DEFAULT_SDK_FILE = fileURLToPath(new URL('../../sdk/dist/gosight.js', import.meta.url));
 

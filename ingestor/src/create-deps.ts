@@ -7,11 +7,11 @@ import { Redis } from 'ioredis';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { AppDeps } from './app';
 import { serverLimitsOf, type IngestorConfig } from './config';
-import { noGeoLookup, openGeoLookup } from './geo-lookup';
-import type { EventProducer } from './event-producer';
-import { createKafkaProducer } from './kafka-producer';
+import { noGeoLookup, openGeoLookup } from './enrich/geo-lookup';
+import type { EventProducer } from './bus/event-producer';
+import { createKafkaProducer } from './bus/kafka-producer';
 import { createProjectRegistry } from './projects';
-import { createUserAgentParser } from './user-agent';
+import { createUserAgentParser } from './enrich/user-agent';
 import { createVisitorSalt } from './visitor-salt';
 
 /** App deps plus the one call that releases them. */

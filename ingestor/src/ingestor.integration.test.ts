@@ -4,8 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceEnv } from '../../test/services';
 import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
 import type { IngestorApp } from './app';
-import type { EventProducer } from './event-producer';
-import { readTopic, startKafkaTestApp, viaProxy, type KafkaTestApp } from './kafka-test-support';
+import type { EventProducer } from './bus/event-producer';
+import {
+  readTopic,
+  startKafkaTestApp,
+  viaProxy,
+  type KafkaTestApp,
+} from './bus/kafka-test-support';
 import { CHROME_UA, TEST_ORIGIN, TEST_PROJECT, validEvents } from './test-support';
 
 const BUFFER = 200;

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createIngestorDeps } from './create-deps';
-import { startMetricsServer } from './metrics-server';
+import { startMetricsServer } from './http/metrics-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();

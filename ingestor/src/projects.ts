@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { LIMITS } from '@gosight/schema';
 import { z } from 'zod';
-import { compileOriginPolicy, type OriginPolicy } from './origin-policy';
+import { compileOriginPolicy, type OriginPolicy } from './http/origin-policy';
 
 // Wildcards: origin-policy.ts. A port on a wildcard needs its scheme named with it.
 const originPattern = z

@@ -13,10 +13,10 @@ import {
   type BusErrorCode,
   type EventProducer,
   type TopicMessages,
-} from './event-producer';
-import { noGeoLookup } from './geo-lookup';
+} from './bus/event-producer';
+import { noGeoLookup } from './enrich/geo-lookup';
 import { createProjectRegistry, projectListSchema } from './projects';
-import { createUserAgentParser } from './user-agent';
+import { createUserAgentParser } from './enrich/user-agent';
 
 /** An EventProducer that keeps what it was sent; `failNext` makes sends fail, `hold` delays acks. */
 export interface RecordingProducer extends EventProducer {

@@ -12,3 +12,4 @@ export * from './config-shapes';
 export * from './migration-files';
 export * from './migrate';
 export type * from './types';
+export * from './step-result';

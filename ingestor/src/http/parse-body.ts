@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LIMITS } from '@gosight/schema';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { IngestError } from './errors';
+import { IngestError } from '../errors';
 import { guardJson } from './json-guard';
 
 const decoders = new WeakMap<FastifyRequest, Readable>();

@@ -1,7 +1,7 @@
 /** What every event of one request shares: who sent it, from where, when. */
-import type { GeoInfo } from './geo-lookup';
-import type { Project } from './projects';
-import type { UserAgentInfo } from './user-agent';
+import type { GeoInfo } from '../enrich/geo-lookup';
+import type { Project } from '../projects';
+import type { UserAgentInfo } from '../enrich/user-agent';
 
 export interface BatchContext {
   readonly project: Project;

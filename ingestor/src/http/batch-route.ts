@@ -7,26 +7,26 @@ import rateLimit from '@fastify/rate-limit';
 import type { BatchAccepted } from '@gosight/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { BatchContext } from './batch-context';
+import type { BatchContext } from '../pipeline/batch-context';
 import { checkEnvelope } from './check-envelope';
-import { quarantineMessage, rawSessionMessages } from './bus-messages';
+import { quarantineMessage, rawSessionMessages } from '../bus/bus-messages';
 import { rateLimitSubject, unmapIp, storedIp, type IpMode } from './client-ip';
 import { registerCors, revokeOrigin } from './cors';
-import { IngestError } from './errors';
-import { createEventPipeline } from './event-pipeline';
+import { IngestError } from '../errors';
+import { createEventPipeline } from '../pipeline/event-pipeline';
 import {
   BusError,
   type BusMessage,
   type EventProducer,
   type TopicMessages,
-} from './event-producer';
-import type { GeoLookup } from './geo-lookup';
-import type { IngestMetrics } from './metrics';
+} from '../bus/event-producer';
+import type { GeoLookup } from '../enrich/geo-lookup';
+import type { IngestMetrics } from '../metrics';
 import { registerBodyParsing } from './parse-body';
-import type { Project, ProjectRegistry } from './projects';
-import type { UserAgentParser } from './user-agent';
-import { cookielessVisitorId } from './cookieless-visitor';
-import type { VisitorSalt } from './visitor-salt';
+import type { Project, ProjectRegistry } from '../projects';
+import type { UserAgentParser } from '../enrich/user-agent';
+import { cookielessVisitorId } from '../cookieless-visitor';
+import type { VisitorSalt } from '../visitor-salt';
 
 export const BATCH_PATH = '/v1/batch';
 

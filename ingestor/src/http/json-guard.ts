@@ -2,7 +2,7 @@
  * Structural limits on parsed JSON that zod does not see (unknown keys are
  * stripped, not inspected): nesting depth and prototype-polluting keys.
  */
-import { IngestError } from './errors';
+import { IngestError } from '../errors';
 
 /** Deepest container nesting accepted; the contract needs 5 (batch → events → event → payload → props). */
 export const MAX_JSON_DEPTH = 8;

@@ -24,7 +24,7 @@
  */
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { IngestError } from './errors';
+import { IngestError } from '../errors';
 
 /** Why the guard closed a socket itself. */
 export type ShedReason = 'idle_evicted' | 'over_limit';

@@ -9,7 +9,7 @@
  */
 import { STATUS_CODES, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
-import { errorBody, IngestError, type ErrorCode } from './errors';
+import { errorBody, IngestError, type ErrorCode } from '../errors';
 
 /** The server's limits; every field has a default (`DEFAULT_SERVER_LIMITS`). */
 export interface ServerLimits {

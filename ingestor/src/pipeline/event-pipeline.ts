@@ -2,11 +2,10 @@
  * The per-event pipeline: validate-event → drop-bot → enrich-event. This file
  * only composes the steps; each lives in its own file.
  */
-import type { EnrichedEvent } from '@gosight/schema';
+import type { EnrichedEvent, StepResult } from '@gosight/schema';
 import type { BatchContext } from './batch-context';
 import { createDropBotStep } from './drop-bot-step';
 import { createEnrichEventStep } from './enrich-event-step';
-import type { StepResult } from './step-result';
 import { createValidateEventStep } from './validate-event-step';
 
 /** Runs one raw event of a batch through every step, stopping at the first non-ok result. */

@@ -1,6 +1,12 @@
 /** Step `validate-event`: one event against the wire contract (schema/). */
-import { checkWireEvent, fastWireEvent, type ValidWireEvent } from '@gosight/schema';
-import { ok, quarantine, type StepResult } from './step-result';
+import {
+  checkWireEvent,
+  fastWireEvent,
+  ok,
+  quarantine,
+  type StepResult,
+  type ValidWireEvent,
+} from '@gosight/schema';
 
 export const VALIDATE_EVENT_STEP = 'validate-event';
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { errorBody, IngestError } from './errors';
+import { errorBody, IngestError } from '../errors';
 
 export interface SdkRouteOptions {
   /** URL path, e.g. `/sdk/gosight.js`. */

@@ -5,10 +5,10 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IngestorApp } from './app';
+import type { IngestorApp } from '../app';
 import { overflowOf } from './connection-guard';
 import type { ServerLimits } from './server-limits';
-import { batchOf, testApp, type RecordingProducer } from './test-support';
+import { batchOf, testApp, type RecordingProducer } from '../test-support';
 
 let current: IngestorApp | undefined;
 const sockets: Socket[] = [];

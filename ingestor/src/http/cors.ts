@@ -5,8 +5,8 @@
  * origin, and the POST itself is then checked against its project (403).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody, IngestError } from './errors';
-import type { ProjectRegistry } from './projects';
+import { errorBody, IngestError } from '../errors';
+import type { ProjectRegistry } from '../projects';
 
 const PREFLIGHT_MAX_AGE_SECONDS = '86400';
 

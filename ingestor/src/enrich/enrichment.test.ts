@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { anonymizeIp, storedIp, unmapIp } from './client-ip';
+import { anonymizeIp, storedIp, unmapIp } from '../http/client-ip';
 import { correctedTimestamp, MAX_EVENT_AGE_MS } from './clock-skew';
-import { compileOriginPolicy } from './origin-policy';
+import { compileOriginPolicy } from '../http/origin-policy';
 import { createUserAgentParser } from './user-agent';
 
 describe('user agents', () => {

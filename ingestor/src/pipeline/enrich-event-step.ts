@@ -6,13 +6,14 @@
  */
 import {
   ENRICHED_SCHEMA_VERSION,
+  ok,
   pathOf,
   type EnrichedEvent,
+  type StepResult,
   type ValidWireEvent,
 } from '@gosight/schema';
 import type { BatchContext } from './batch-context';
-import { correctedTimestamp } from './clock-skew';
-import { ok, type StepResult } from './step-result';
+import { correctedTimestamp } from '../enrich/clock-skew';
 
 export const ENRICH_EVENT_STEP = 'enrich-event';
 

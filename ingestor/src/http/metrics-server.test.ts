@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IngestorApp } from './app';
+import type { IngestorApp } from '../app';
 import { startMetricsServer, type MetricsServer } from './metrics-server';
-import { batchOf, testApp, TEST_PROJECT } from './test-support';
+import { batchOf, testApp, TEST_PROJECT } from '../test-support';
 
 let built: IngestorApp | undefined;
 let server: MetricsServer | undefined;

@@ -6,13 +6,13 @@
 import { connect } from 'node:net';
 import { Kafka, logLevel, type IHeaders, type ISocketFactory } from 'kafkajs';
 import { pino } from 'pino';
-import { serviceEnv, uniqueSuffix } from '../../test/services';
-import { buildApp, type AppDeps, type IngestorApp } from './app';
+import { serviceEnv, uniqueSuffix } from '../../../test/services';
+import { buildApp, type AppDeps, type IngestorApp } from '../app';
 import type { EventProducer } from './event-producer';
-import { noGeoLookup } from './geo-lookup';
+import { noGeoLookup } from '../enrich/geo-lookup';
 import { createKafkaProducer, type KafkaProducerOptions } from './kafka-producer';
-import { testProjects } from './test-support';
-import { createUserAgentParser } from './user-agent';
+import { testProjects } from '../test-support';
+import { createUserAgentParser } from '../enrich/user-agent';
 
 export interface ReadMessage {
   key: string | null;

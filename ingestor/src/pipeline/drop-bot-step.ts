@@ -1,7 +1,6 @@
 /** Step `drop-bot`: events from bots are dropped on projects that ask for it (`drop_bots`). */
-import type { ValidWireEvent } from '@gosight/schema';
+import { drop, ok, type StepResult, type ValidWireEvent } from '@gosight/schema';
 import type { BatchContext } from './batch-context';
-import { drop, ok, type StepResult } from './step-result';
 
 export const DROP_BOT_STEP = 'drop-bot';
 

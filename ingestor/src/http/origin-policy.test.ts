@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileOriginPolicy } from './origin-policy';
-import { projectListSchema } from './projects';
+import { projectListSchema } from '../projects';
 
 describe('origin patterns', () => {
   it('a bare wildcard allows subdomains over https on the default port only', () => {

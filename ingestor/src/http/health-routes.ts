@@ -3,8 +3,8 @@
  * `/metrics` is not on this (public) port: see metrics-server.ts.
  */
 import type { FastifyInstance } from 'fastify';
-import { errorBody, IngestError } from './errors';
-import type { EventProducer } from './event-producer';
+import { errorBody, IngestError } from '../errors';
+import type { EventProducer } from '../bus/event-producer';
 
 export const HEALTH_PATH = '/healthz';
 

@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { errorBody, IngestError } from './errors';
+import { errorBody, IngestError } from '../errors';
 
 export interface MetricsServer {
   /** e.g. `http://127.0.0.1:9464/metrics` (the port actually bound, also with port 0). */
