@@ -9,6 +9,7 @@ import type { WireBatch, WireEvent } from '@gosight/schema/types';
 const here = dirname(fileURLToPath(import.meta.url));
 // SDK_FILE: another build to test (e.g. the last commit's, to see a new test fail)
 const sdkFile = process.env.SDK_FILE ?? join(here, '..', 'dist', 'gosight.js');
+const esmFile = join(here, '..', 'dist', 'gosight.esm.js');
 
 /** One batch as the collector received it. */
 export interface Received {
@@ -41,6 +42,12 @@ export const startCollector = async () => {
     res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
     if (req.method == 'OPTIONS') {
       res.writeHead(204).end();
+      return;
+    }
+    // first-party serving, as the ingestor does at GOSIGHT_SDK_PATH
+    const sdk = { '/sdk/gosight.js': sdkFile, '/sdk/gosight.esm.js': esmFile }[req.url ?? ''];
+    if (req.method == 'GET' && sdk) {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(sdk));
       return;
     }
     let body = '';
@@ -85,9 +92,16 @@ export const startCollector = async () => {
 
 /** Serves the SDK at /sdk/gosight.js and the test pages; `page(name, attrs)` gives a page URL. */
 export const startSite = async () => {
+  /** Pages given by the tests, by path: HTML and response headers. */
+  const served = new Map<string, { html: string; headers: Record<string, string> }>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const file = url.pathname.slice(1);
+    const given = served.get(url.pathname);
+    if (given) {
+      res.writeHead(200, { 'content-type': 'text/html', ...given.headers }).end(given.html);
+      return;
+    }
     if (file == 'sdk/gosight.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(sdkFile));
       return;
@@ -120,6 +134,9 @@ export const startSite = async () => {
     origin,
     page: (name: string, attrs: Record<string, string> = {}) =>
       `${origin}/${name}.html?${new URLSearchParams(attrs).toString()}`,
+    /** Serves `html` at `path` (with `headers`) from now on. */
+    serve: (path: string, html: string, headers: Record<string, string> = {}) =>
+      served.set(path, { html, headers }),
     close: () => close(server),
   };
 };
