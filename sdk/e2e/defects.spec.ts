@@ -19,7 +19,7 @@ test('the script loaded twice sends every event once and warns once with data-de
   expect(t.col.ofType('page_view')).toHaveLength(1);
   expect(t.col.ofType('custom')).toHaveLength(1);
   expect(t.col.ofType('click')).toHaveLength(1);
-  expect(t.errors).toEqual(['warning: gosight: loaded twice; this copy attaches to the first']);
+  expect(t.errors).toEqual(['warning: gosight: loaded twice']);
 });
 
 test('identify queued by the snippet before the script loads is on the landing page view', async ({

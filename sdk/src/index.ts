@@ -21,7 +21,7 @@ try {
   const cfg = readConfig(s.dataset, new URL(s.src).origin);
   const g = w.gosight;
   if (g?.track) {
-    if (cfg._debug) console.warn('gosight: loaded twice; this copy attaches to the first');
+    if (cfg._debug) console.warn('gosight: loaded twice');
   } else {
     // the snippet queues `arguments` objects, which destructure like arrays
     const api = createTracker(cfg, g?.q);

@@ -56,7 +56,7 @@ describe('transport', () => {
     col.batches.length = 0;
     tr._flush();
     await settle();
-    expect(col.batches[0]!.meta).toEqual({ dropped: 20 });
+    expect(col.batches[0]!.meta).toEqual({ dropped: 20, cookieless: false });
     expect(queued()).toHaveLength(0);
   });
 

@@ -14,7 +14,7 @@ export const DEAD_MS = 1000;
 /** Elements that promise a reaction when clicked (form fields only take focus, so they are left out). */
 const ACTIONABLE = 'a,button,[role=button],[onclick],summary';
 /** Elements whose text is kept (masked): links, buttons and labels; other text may be personal data. */
-const LABELS = 'a,button,[role=button],[role=tab],[role=menuitem],summary,label';
+const LABELS = 'a,button,[role=button],summary,label';
 
 /**
  * Emits `click` with coordinates, selector, tag, masked text and href; flags rage
@@ -63,7 +63,6 @@ export const captureClicks = (c: Ctx): void => {
         ? el.closest('[data-gosight-mask]')
           ? '*'
           : label.textContent
-              .slice(0, 500)
               .replace(/\S+@\S+|\d/g, '*')
               .replace(/\s+/g, ' ')
               .trim()
