@@ -154,3 +154,17 @@ test('the CSP example lets the SDK load and deliver, with no violation', async (
   await until(() => t.col.ofType('page_view').length >= 1);
   expect(violations).toEqual([]);
 });
+
+test('data-respect-dnt also honours Global Privacy Control: nothing is sent', async ({ page }) => {
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
+  );
+  const tag = here(example('tag')).replace('data-project=', 'data-respect-dnt data-project=');
+  await openPage(page, tag);
+  await ready(page);
+  await track(page, 'with-gpc');
+  await page.click('#buy');
+  await leave(page);
+  await page.waitForTimeout(500);
+  expect(t.col.received).toEqual([]);
+});
