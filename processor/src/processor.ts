@@ -17,7 +17,7 @@ import { createBatchFlush } from './batch-flush';
 import { startOpsServer, type OpsServer } from './http-server';
 import { createKafkaEventSource } from './kafka-event-source';
 import { createMetrics, type Metrics } from './metrics';
-import { createRedisSessionStore } from './redis-session-store';
+import { createCachedSessionStore } from './cached-session-store';
 import { createSessionSweeper, type Sweeper } from './session-sweeper';
 import type { SessionStore } from './session-store';
 import { createWarehouse } from './warehouse';
@@ -77,7 +77,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const { kafka, redis } = deps;
   const store: SessionStore =
     deps.sessionStore ??
-    createRedisSessionStore({
+    createCachedSessionStore({
       redis: required(redis, 'redis or sessionStore'),
       prefix: settings.redisPrefix,
       stateTtlSeconds: Math.ceil((settings.sessionIdleMs * 2) / 1000) + 3600,

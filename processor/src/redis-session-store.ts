@@ -44,14 +44,20 @@ const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
  * would have carried).
  */
 export function packFacts(events: readonly SessionEvent[]): string {
-  const facts = events.map(sessionFacts);
-  const json = JSON.stringify(facts);
+  return luaJson(events.map(sessionFacts));
+}
+
+/** JSON of nested arrays of strings for a script's cjson: lone surrogates become U+FFFD. */
+export function luaJson(value: readonly (string | readonly string[])[]): string {
+  const json = JSON.stringify(value);
   if (!LONE_SURROGATE_ESCAPE.test(json)) return json;
-  return JSON.stringify(facts.map((fields) => fields.map(wellFormed)));
+  return JSON.stringify(
+    value.map((item) => (typeof item === 'string' ? wellFormed(item) : item.map(wellFormed))),
+  );
 }
 
 /** The string with every lone surrogate replaced by U+FFFD. */
-function wellFormed(text: string): string {
+export function wellFormed(text: string): string {
   return text.replace(
     /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
     '\ufffd',

@@ -174,3 +174,35 @@ redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('SET', KEYS[4], ARGV[2], 'EX', ARGV[3])
 return 1
 `;
+
+/**
+ * KEYS: state, seen, live, fin, closed. ARGV: member, the version the writer's state was
+ * folded from ('' for a new session), state TTL seconds, the state's fields as one JSON array
+ * `[k1, v1, k2, v2, ...]` (without `version`), the newly counted event ids as one JSON array.
+ * Writes the state folded in the processor (session-fold.ts) unless the session was finalised
+ * ({'closed'}) or changed since the writer read it ({'stale'}: the writer reloads and folds
+ * again). Returns {'ok', version}.
+ */
+export const PUT_SCRIPT = `
+${NUM}
+if redis.call('EXISTS', KEYS[5]) == 1 then return {'closed'} end
+local current = redis.call('HGET', KEYS[1], 'version')
+if (current or '') ~= ARGV[2] then return {'stale'} end
+local t = redis.call('TIME')
+local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local v = num(math.max((tonumber(current) or 0) + 1, nowUs))
+local fields = cjson.decode(ARGV[4])
+fields[#fields + 1] = 'version'
+fields[#fields + 1] = v
+redis.call('HSET', KEYS[1], unpack(fields))
+local ids = cjson.decode(ARGV[5])
+for i = 1, #ids, 5000 do
+  redis.call('SADD', KEYS[2], unpack(ids, i, math.min(i + 4999, #ids)))
+end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('ZADD', KEYS[3], math.floor(nowUs / 1000), ARGV[1])
+-- An event for a session being finalised reopens it; release() then sees the new version.
+redis.call('ZREM', KEYS[4], ARGV[1])
+return {'ok', v}
+`;
