@@ -154,18 +154,17 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
           outcomes.push(closedOutcome(member, list.length));
           continue;
         }
-        // Fold a copy: the cache keeps what Redis has until Redis took the write.
-        const hash = { ...entry.hash };
-        const counted = new Set(entry.counted);
-        const added = foldSession(hash, counted, list);
+        // Folded in place: a write Redis does not take (stale, closed, failed) drops the entry.
+        const base = entry.hash.version ?? '';
+        const added = foldSession(entry.hash, entry.counted, list);
         if (added.length === 0) {
           // Only copies of counted events: nothing to write, but the session may have been
           // finalised since (then its copies are late events, as the Lua store says).
           if (entry.hash.version !== undefined) unchanged.push({ member, entry });
           continue;
         }
-        writes.push({ member, base: entry.hash.version ?? '', hash, added });
-        remember(member, { hash, counted });
+        writes.push({ member, base, hash: entry.hash, added });
+        remember(member, entry);
       }
       if (unchanged.length > 0) {
         const pipeline = redis.pipeline();

@@ -6,7 +6,6 @@
  * what the other wrote. cached-session-store.ts writes the result once per batch.
  */
 import type { SessionEvent } from './session-store';
-import { sessionFacts } from './session-state-codec';
 
 /** The session hash: field → value, as strings. */
 export type SessionHash = Record<string, string>;
@@ -29,7 +28,6 @@ export function foldSession(
     if (counted.has(id)) continue;
     counted.add(id);
     added.push(id);
-    const f = sessionFacts(event);
     const ts = event.ts;
     const type = event.type;
     if (earlier(ts, id, hash.start_ts, hash.start_id)) {
@@ -62,9 +60,10 @@ export function foldSession(
       hash.touch_ts = String(ts);
       hash.touch_id = id;
       hash.referrer = event.referrer;
-      hash.utm_source = f[6] ?? '';
-      hash.utm_medium = f[7] ?? '';
-      hash.utm_campaign = f[8] ?? '';
+      const utm = event.type === 'page_view' ? event.payload : undefined;
+      hash.utm_source = utm?.utm_source ?? '';
+      hash.utm_medium = utm?.utm_medium ?? '';
+      hash.utm_campaign = utm?.utm_campaign ?? '';
     }
     if (event.user_id !== null && (hash.user_ts === undefined || ts >= Number(hash.user_ts))) {
       hash.user = event.user_id;
@@ -74,10 +73,15 @@ export function foldSession(
     if (type === 'page_view') hash.pages = String(Number(hash.pages ?? 0) + 1);
     if (type === 'click') hash.clicks = String(Number(hash.clicks ?? 0) + 1);
     if (type === 'js_error') hash.errors = String(Number(hash.errors ?? 0) + 1);
-    const scroll = Number(f[9]);
+    const scroll =
+      event.type === 'scroll'
+        ? event.payload.depth
+        : event.type === 'page_leave'
+          ? event.payload.max_scroll
+          : 0;
     if (scroll > Number(hash.scroll ?? 0)) hash.scroll = String(scroll);
-    if (f[10] === '1') hash.rage = '1';
-    if (f[11] === '1') hash.dead = '1';
+    if (event.type === 'click' && event.payload.rage === true) hash.rage = '1';
+    if (event.type === 'click' && event.payload.dead === true) hash.dead = '1';
   }
   if (added.length > 0 && hash.project === undefined) {
     const first = events[0] as SessionEvent;
