@@ -25,7 +25,11 @@ export function createDlqProducer(producer: Producer, topic: string): DlqProduce
           messages: entries.map(({ key, record }) => ({
             key,
             value: JSON.stringify(record),
-            headers: { [HEADERS.project]: record.project_id, 'gosight-step': record.step },
+            headers: {
+              [HEADERS.project]: record.project_id,
+              [HEADERS.source]: record.source,
+              'gosight-step': record.step,
+            },
           })),
         });
       } catch (error) {

@@ -3,8 +3,11 @@
  * quarantined events to `gosight.events.dlq`; this consumer group reads that
  * topic and inserts the ingestor's records into `events_quarantine`, so every
  * event the pipeline accepted is visible to SQL as stored or quarantined.
- * Records the processor quarantined itself are skipped: it inserted them
- * before producing them to the DLQ. Commits only after ClickHouse acknowledged.
+ * Records the processor quarantined itself are skipped by their
+ * `gosight-source` header, without decoding them: the processor inserted them
+ * before producing them to the DLQ (for `gosight dlq replay`), so
+ * `events_quarantine` has one writer per source. Commits only after ClickHouse
+ * acknowledged.
  */
 import { quarantineRecord, type QuarantineRecord } from '@gosight/schema';
 import { dedupToken } from './dedup-token';
@@ -46,6 +49,7 @@ export function createDlqRecorderFlush(deps: DlqRecorderDeps) {
 
 /** The row to store for one DLQ message, or undefined when the processor already stored it. */
 function rowOf(message: BusMessage): QuarantineRecord | undefined {
+  if (message.source === 'processor') return undefined;
   const raw = message.value?.toString('utf8') ?? '';
   const parsed = quarantineRecord.safeParse(parseJson(raw));
   if (parsed.success) return parsed.data.source === 'ingestor' ? parsed.data : undefined;

@@ -12,6 +12,8 @@ export interface BusMessage {
   offset: string;
   /** Broker timestamp, epoch ms. */
   timestamp: number;
+  /** The `gosight-source` header of a DLQ record, when it has one. */
+  source?: string;
 }
 
 /** A run of consecutive messages of one partition, handed to the handler. */

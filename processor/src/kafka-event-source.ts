@@ -2,7 +2,8 @@
  * The kafkajs adapter of the event source: eachBatch with auto-resolve off;
  * offsets are resolved and committed only after the handler resolved.
  */
-import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, IHeaders, Kafka } from 'kafkajs';
+import { HEADERS } from '@gosight/schema';
 import type { Delivery, DeliveryHandler, EventSource } from './event-source';
 
 export interface KafkaEventSourceOptions {
@@ -78,6 +79,7 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
               value: m.value,
               offset: m.offset,
               timestamp: Number(m.timestamp),
+              ...sourceOf(m.headers),
             })),
             heartbeat: () => payload.heartbeat(),
             isActive: () => running && payload.isRunning() && !payload.isStale(),
@@ -101,4 +103,11 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
       await consumer.disconnect();
     },
   };
+}
+
+/** The `gosight-source` header as text, as a partial BusMessage (nothing when absent). */
+function sourceOf(headers: IHeaders | undefined): { source?: string } {
+  const value = headers?.[HEADERS.source];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? {} : { source: first.toString() };
 }

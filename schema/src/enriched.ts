@@ -102,4 +102,6 @@ export const HEADERS = {
   project: 'gosight-project',
   events: 'gosight-events',
   type: 'gosight-type',
+  /** On DLQ records: who quarantined it ('ingestor' | 'processor'), readable without decoding. */
+  source: 'gosight-source',
 } as const;

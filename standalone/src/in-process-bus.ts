@@ -310,6 +310,7 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
         value: Buffer.from(r.value),
         offset: String(r.offset),
         timestamp: r.timestamp,
+        ...(r.headers[HEADERS.source] === undefined ? {} : { source: r.headers[HEADERS.source] }),
       }));
       const delivery: Delivery = {
         topic: group.topic,
@@ -378,7 +379,11 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
             entries.map(({ key, record }) => ({
               key: key === null ? null : key.toString(),
               value: JSON.stringify(record),
-              headers: { [HEADERS.project]: record.project_id, 'gosight-step': record.step },
+              headers: {
+                [HEADERS.project]: record.project_id,
+                [HEADERS.source]: record.source,
+                'gosight-step': record.step,
+              },
               timestamp: now,
             })),
           );
