@@ -54,7 +54,7 @@ export function createBatchDecoder(metrics: Metrics) {
               key: message.key,
               record: quarantineOf(raw, result, message.timestamp),
             });
-            metrics.quarantined.inc({ step: result.step, reason: reasonKind(result.reason) });
+            metrics.quarantined.inc({ step: result.step, reason: result.rule });
           }
         });
       }
@@ -85,11 +85,4 @@ function quarantineOf(
 function projectOf(raw: string): string {
   const match = /"project_id"\s*:\s*"([^"]{1,64})"/.exec(raw);
   return match?.[1] ?? '';
-}
-
-/** A low-cardinality label for a reason: its path and rule, without values. */
-function reasonKind(reason: string): string {
-  const match = /^(.*?): .*\(([a-z_]+)\)$/.exec(reason);
-  const kind = match ? `${match[1]} ${match[2]}` : (reason.split(':')[0] ?? 'unknown');
-  return kind.slice(0, 64);
 }

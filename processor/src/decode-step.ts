@@ -1,6 +1,5 @@
-import { rawMessageEvents } from '@gosight/schema';
+import { drop, ok, quarantine, rawMessageEvents, type StepResult } from '@gosight/schema';
 import type { BusMessage } from './event-source';
-import { drop, ok, quarantine, type StepResult } from './step-result';
 
 export const DECODE_STEP = 'decode';
 
@@ -22,11 +21,11 @@ export function createDecodeStep() {
     try {
       decoded = JSON.parse(message.value.toString('utf8'));
     } catch (error) {
-      return quarantine(DECODE_STEP, `not JSON: ${(error as Error).message}`);
+      return quarantine(DECODE_STEP, `not JSON: ${(error as Error).message}`, 'not JSON');
     }
     const events = rawMessageEvents(decoded);
     return events.length === 0
-      ? quarantine(DECODE_STEP, 'message carries an empty event list')
+      ? quarantine(DECODE_STEP, 'message carries an empty event list', 'empty event list')
       : ok({ events, array: Array.isArray(decoded) });
   };
 }

@@ -3,10 +3,9 @@
  * into the events it carries, validate each. It only composes steps; each
  * step says what it did with its input.
  */
-import type { EnrichedEvent } from '@gosight/schema';
+import type { EnrichedEvent, StepResult } from '@gosight/schema';
 import { createDecodeStep } from './decode-step';
 import type { BusMessage } from './event-source';
-import type { StepResult } from './step-result';
 import { createValidateStep } from './validate-step';
 
 /**

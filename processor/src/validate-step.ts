@@ -1,5 +1,11 @@
-import { checkEnrichedEvent, fastEnrichedEvent, type EnrichedEvent } from '@gosight/schema';
-import { ok, quarantine, type StepResult } from './step-result';
+import {
+  checkEnrichedEvent,
+  fastEnrichedEvent,
+  ok,
+  quarantine,
+  type EnrichedEvent,
+  type StepResult,
+} from '@gosight/schema';
 
 export const VALIDATE_STEP = 'validate-event';
 
@@ -16,6 +22,15 @@ export function createValidateStep() {
     const fast = fastEnrichedEvent(input);
     if (fast !== undefined) return ok(fast);
     const checked = checkEnrichedEvent(input);
-    return checked.ok ? ok(checked.value) : quarantine(VALIDATE_STEP, checked.reason);
+    return checked.ok
+      ? ok(checked.value)
+      : quarantine(VALIDATE_STEP, checked.reason, ruleOf(checked.reason));
   };
+}
+
+/** A low-cardinality label for a reason (the metrics' `reason`): its path and rule, without values. */
+function ruleOf(reason: string): string {
+  const match = /^(.*?): .*\(([a-z_]+)\)$/.exec(reason);
+  const kind = match ? `${match[1]} ${match[2]}` : (reason.split(':')[0] ?? 'unknown');
+  return kind.slice(0, 64);
 }

@@ -1,6 +1,6 @@
 /**
  * What a pipeline step returns (CONVENTIONS.md), one type for every service's
- * steps (the ingestor's now; the processor's to follow): bad input is a value,
+ * steps (the ingestor's and the processor's): bad input is a value,
  * not an exception. A quarantined event goes to the DLQ with the step's name and the
  * reason; a dropped one is only counted.
  */
