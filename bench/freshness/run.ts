@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     say(
       `settings: GOSIGHT_BATCH_MAX_WAIT_MS=${p.GOSIGHT_BATCH_MAX_WAIT_MS} GOSIGHT_BATCH_MAX_ROWS=${p.GOSIGHT_BATCH_MAX_ROWS} ` +
         `GOSIGHT_PRODUCE_LINGER_MS=${i.GOSIGHT_PRODUCE_LINGER_MS} GOSIGHT_PRODUCE_BATCH_SIZE=${i.GOSIGHT_PRODUCE_BATCH_SIZE} ` +
-        `(consumer fetch: minBytes 256 KB / maxWait 1000 ms, processor/src/kafka-event-source.ts)`,
+        `(consumer fetch: minBytes 256 KB / maxWait 1000 ms, processor/src/consume/kafka-event-source.ts)`,
     );
     for (const rate of rates) {
       if (interrupted) break;

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { checkEnrichedEvent, fastEnrichedEvent, type EnrichedEvent } from '@gosight/schema';
-import { eventRowLine } from '../../processor/src/event-row-line';
+import { eventRowLine } from '../../processor/src/events/event-row-line';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '200000' } } });

@@ -18,12 +18,12 @@
 import { parseArgs } from 'node:util';
 import { rawMessageEvents } from '@gosight/schema';
 import { Kafka, logLevel } from 'kafkajs';
-import { eventRowLine } from '../../processor/src/event-row-line';
+import { eventRowLine } from '../../processor/src/events/event-row-line';
 import {
   EVENT_SOURCE_RUN,
   eventSourceConsumerConfig,
-} from '../../processor/src/kafka-event-source';
-import { createIngestPipeline } from '../../processor/src/ingest-pipeline';
+} from '../../processor/src/consume/kafka-event-source';
+import { createIngestPipeline } from '../../processor/src/pipeline/ingest-pipeline';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
 import { rawMessagesOf, type RawMessage } from '../../processor/src/testing/raw-messages';
 import { sendRawMessages } from './send-raw';

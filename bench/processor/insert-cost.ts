@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
 import { benchClickHouseAuth } from '../clickhouse-auth';
 import { runMigrations } from '@gosight/schema';
-import { toEventRow } from '../../processor/src/event-row';
+import { toEventRow } from '../../processor/src/events/event-row';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
 
 const { values } = parseArgs({

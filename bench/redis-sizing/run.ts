@@ -14,7 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { createRedisSessionStore } from '../../processor/src/redis-session-store';
+import { createRedisSessionStore } from '../../processor/src/sessions/redis-session-store';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
 
 const { values } = parseArgs({

@@ -5,13 +5,13 @@
 import { ConfigError } from '@gosight/schema';
 import { createClient } from '@clickhouse/client';
 import { Kafka, logLevel } from 'kafkajs';
-import { parseCommand, type Command } from './cli-args';
+import { parseCommand, type Command } from './cli/cli-args';
 import { loadConfig, type ProcessorConfig } from './config';
-import { runDlqListCommand } from './dlq-list-command';
-import { runDlqReplay } from './dlq-replay-command';
+import { runDlqListCommand } from './cli/dlq-list-command';
+import { runDlqReplay } from './cli/dlq-replay-command';
 import { ERROR_CODES, ProcessorError, messageOf, usageError } from './errors';
-import { runLagCommand } from './lag-command';
-import { createWarehouse } from './warehouse';
+import { runLagCommand } from './cli/lag-command';
+import { createWarehouse } from './warehouse/warehouse';
 
 const out = (line: string) => console.log(line);
 const err = (line: string) => console.error(line);

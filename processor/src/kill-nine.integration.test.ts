@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrichedEvent } from '@gosight/schema';
-import { readConsumerLag } from './consumer-lag';
+import { readConsumerLag } from './cli/consumer-lag';
 import { startChildProcessor, type ChildProcessor } from './testing/child-processor';
 import { newSession, realisticSession } from './testing/enriched-builder';
 import { createTestEnv, waitUntil, type TestEnv } from './testing/harness';

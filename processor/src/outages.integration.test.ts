@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrichedEvent } from '@gosight/schema';
 import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
-import { readConsumerLag } from './consumer-lag';
+import { readConsumerLag } from './cli/consumer-lag';
 import type { Processor } from './processor';
 import { newSession, realisticSession } from './testing/enriched-builder';
 import {

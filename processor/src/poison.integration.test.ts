@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuarantineRecord } from '@gosight/schema';
-import { readConsumerLag } from './consumer-lag';
+import { readConsumerLag } from './cli/consumer-lag';
 import type { Processor } from './processor';
 import { enrichedEvent, newSession, realisticSession } from './testing/enriched-builder';
 import {

@@ -8,19 +8,19 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createBatchCoalescer } from './batch-coalescer';
-import { readConsumerLag } from './consumer-lag';
-import { createDlqProducer, type DlqProducer } from './dlq-producer';
-import { createDlqRecorderFlush } from './dlq-recorder';
-import type { EventSource } from './event-source';
-import { createBatchFlush } from './batch-flush';
+import { createBatchCoalescer } from './consume/batch-coalescer';
+import { readConsumerLag } from './cli/consumer-lag';
+import { createDlqProducer, type DlqProducer } from './dlq/dlq-producer';
+import { createDlqRecorderFlush } from './dlq/dlq-recorder';
+import type { EventSource } from './consume/event-source';
+import { createBatchFlush } from './pipeline/batch-flush';
 import { startOpsServer, type OpsServer } from './http-server';
-import { createKafkaEventSource } from './kafka-event-source';
+import { createKafkaEventSource } from './consume/kafka-event-source';
 import { createMetrics, type Metrics } from './metrics';
-import { createCachedSessionStore } from './cached-session-store';
-import { createSessionSweeper, type Sweeper } from './session-sweeper';
-import type { SessionStore } from './session-store';
-import { createWarehouse } from './warehouse';
+import { createCachedSessionStore } from './sessions/cached-session-store';
+import { createSessionSweeper, type Sweeper } from './sessions/session-sweeper';
+import type { SessionStore } from './sessions/session-store';
+import { createWarehouse } from './warehouse/warehouse';
 
 export interface ProcessorSettings {
   topic: string;

@@ -4,7 +4,7 @@
  * the in-memory store (memory-session-store.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import type { SessionState, SessionStore } from '../session-store';
+import type { SessionState, SessionStore } from '../sessions/session-store';
 import { enrichedEvent, newSession, type SessionContext } from './enriched-builder';
 
 /** Registers the shared semantic tests for one adapter; `open` gives a fresh, empty store. */

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKafkaTool } from '@gosight/local';
-import { createTestEnv, type TestEnv } from './testing/harness';
+import { createTestEnv, type TestEnv } from '../testing/harness';
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/gosight.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/gosight.mjs', import.meta.url));
 let env: TestEnv;
 let group: string;
 

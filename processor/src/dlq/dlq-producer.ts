@@ -1,7 +1,7 @@
 /** Sends quarantine records to the DLQ topic (value = QuarantineRecord JSON, key = original key). */
 import type { Producer } from 'kafkajs';
 import { HEADERS, type QuarantineRecord } from '@gosight/schema';
-import { busError } from './errors';
+import { busError } from '../errors';
 
 /** A quarantined input with the Kafka key it arrived with. */
 export interface DlqEntry {

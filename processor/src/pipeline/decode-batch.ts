@@ -5,13 +5,13 @@
  * quarantine record each becomes) and the session fields of each valid event.
  */
 import type { QuarantineRecord } from '@gosight/schema';
-import type { DlqEntry } from './dlq-producer';
-import type { Delivery } from './event-source';
-import { eventRowLine } from './event-row-line';
+import type { DlqEntry } from '../dlq/dlq-producer';
+import type { Delivery } from '../consume/event-source';
+import { eventRowLine } from '../events/event-row-line';
 import { createIngestPipeline } from './ingest-pipeline';
-import type { Metrics } from './metrics';
-import { RowBody } from './row-body';
-import { sessionEventOf, type SessionEvent } from './session-store';
+import type { Metrics } from '../metrics';
+import { RowBody } from '../events/row-body';
+import { sessionEventOf, type SessionEvent } from '../sessions/session-store';
 
 /** What one batch holds, decoded once. */
 export interface DecodedBatch {

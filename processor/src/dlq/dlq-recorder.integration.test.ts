@@ -11,7 +11,7 @@ import {
   waitUntil,
   type RunningProcessor,
   type TestEnv,
-} from './testing/harness';
+} from '../testing/harness';
 
 let env: TestEnv;
 let running: RunningProcessor;

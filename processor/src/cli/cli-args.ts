@@ -1,6 +1,6 @@
 /** Parses `gosight` command lines; bad flags are a usage error (exit 2). */
 import { parseArgs } from 'node:util';
-import { usageError } from './errors';
+import { usageError } from '../errors';
 
 export type Command =
   | { name: 'help'; text: string }

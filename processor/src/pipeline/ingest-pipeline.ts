@@ -5,7 +5,7 @@
  */
 import type { EnrichedEvent, StepResult } from '@gosight/schema';
 import { createDecodeStep } from './decode-step';
-import type { BusMessage } from './event-source';
+import type { BusMessage } from '../consume/event-source';
 import { createValidateStep } from './validate-step';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BusMessage } from './event-source';
+import type { BusMessage } from '../consume/event-source';
 import { createIngestPipeline } from './ingest-pipeline';
-import { enrichedEvent, newSession } from './testing/enriched-builder';
+import { enrichedEvent, newSession } from '../testing/enriched-builder';
 
 const session = newSession('pk_pipe');
 const T0 = Date.UTC(2026, 10, 22, 12);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { QuarantineRecord } from '@gosight/schema';
 import { createDlqRecorderFlush } from './dlq-recorder';
-import type { BusMessage, Delivery } from './event-source';
-import { createMetrics } from './metrics';
-import type { Warehouse } from './warehouse';
+import type { BusMessage, Delivery } from '../consume/event-source';
+import { createMetrics } from '../metrics';
+import type { Warehouse } from '../warehouse/warehouse';
 
 const message = (value: string, source?: string): BusMessage => ({
   key: null,

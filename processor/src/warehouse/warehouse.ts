@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { warehouseError } from './errors';
+import { warehouseError } from '../errors';
 
 /** Inserts into the processor's three tables; each call is one INSERT. */
 export interface Warehouse {

@@ -10,11 +10,11 @@
  * acknowledged.
  */
 import { quarantineRecord, type QuarantineRecord } from '@gosight/schema';
-import { dedupToken } from './dedup-token';
-import type { BusMessage, Delivery } from './event-source';
-import type { Metrics } from './metrics';
-import { retryWhileActive } from './retry';
-import type { Warehouse } from './warehouse';
+import { dedupToken } from '../consume/dedup-token';
+import type { BusMessage, Delivery } from '../consume/event-source';
+import type { Metrics } from '../metrics';
+import { retryWhileActive } from '../consume/retry';
+import type { Warehouse } from '../warehouse/warehouse';
 
 export interface DlqRecorderDeps {
   warehouse: Warehouse;

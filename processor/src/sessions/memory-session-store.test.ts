@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemorySessionStore } from './memory-session-store';
-import { describeSessionStore } from './testing/session-store-suite';
-import { enrichedEvent, newSession } from './testing/enriched-builder';
+import { describeSessionStore } from '../testing/session-store-suite';
+import { enrichedEvent, newSession } from '../testing/enriched-builder';
 
 describeSessionStore('memory', () => {
   const store = createMemorySessionStore({ tombstoneTtlMs: 60_000 });

@@ -1,5 +1,5 @@
 import { drop, ok, quarantine, rawMessageEvents, type StepResult } from '@gosight/schema';
-import type { BusMessage } from './event-source';
+import type { BusMessage } from '../consume/event-source';
 
 export const DECODE_STEP = 'decode';
 

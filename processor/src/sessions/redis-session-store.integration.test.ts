@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { serviceEnv, uniqueSuffix } from '../../test/services';
+import { serviceEnv, uniqueSuffix } from '../../../test/services';
 import { createCachedSessionStore } from './cached-session-store';
 import { createRedisSessionStore } from './redis-session-store';
-import { enrichedEvent, newSession } from './testing/enriched-builder';
+import { enrichedEvent, newSession } from '../testing/enriched-builder';
 import type { SessionStore } from './session-store';
-import { describeSessionStore } from './testing/session-store-suite';
+import { describeSessionStore } from '../testing/session-store-suite';
 
 /** A store on the test Redis under a key prefix of its own; `cleanup` deletes its keys. */
 async function openStore(name: string, kind: 'lua' | 'cached' = 'lua') {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { sessionStoreError } from './errors';
+import { sessionStoreError } from '../errors';
 import { APPLY_SCRIPT, CLAIM_SCRIPT, RELEASE_SCRIPT } from './session-scripts';
 import type { ApplyOutcome, SessionEvent, SessionState, SessionStore } from './session-store';
 import { sessionFacts, stateFromHash } from './session-state-codec';

@@ -12,7 +12,7 @@
  * exact (an event counted before changes nothing, so replays and client retries never count
  * twice). A finalised session (tombstone) is answered `closed` and dropped.
  */
-import { sessionStoreError } from './errors';
+import { sessionStoreError } from '../errors';
 import {
   createRedisSessionStore,
   luaJson,

@@ -5,7 +5,7 @@
  * the "pause" while ClickHouse or Redis is down: no new fetch for these
  * partitions, group membership kept, and no crash loop.
  */
-import { ERROR_CODES, ProcessorError, messageOf } from './errors';
+import { ERROR_CODES, ProcessorError, messageOf } from '../errors';
 import type { Delivery } from './event-source';
 
 export interface RetryOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toEventRow } from './event-row';
 import { EVENT_COLUMNS, eventRowLine } from './event-row-line';
-import { enrichedEvent, newSession, realisticSession } from './testing/enriched-builder';
+import { enrichedEvent, newSession, realisticSession } from '../testing/enriched-builder';
 
 const ts = Date.UTC(2026, 10, 22, 12);
 const url = 'https://shop.example.com/p?q="a\tb"\n\\';

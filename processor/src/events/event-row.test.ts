@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkEnrichedEvent } from '@gosight/schema';
 import { toEventRow } from './event-row';
-import { enrichedEvent, newSession, realisticSession } from './testing/enriched-builder';
+import { enrichedEvent, newSession, realisticSession } from '../testing/enriched-builder';
 
 const session = newSession('pk_rows');
 const ts = Date.UTC(2026, 10, 22, 12);

@@ -6,12 +6,12 @@
  * the lease, so a crash between the upsert and the release costs at most an
  * identical second upsert, never a lost final row.
  */
-import type { Metrics } from './metrics';
+import type { Metrics } from '../metrics';
 import { toSessionRow } from './session-row';
 import type { SessionStore } from './session-store';
-import type { Warehouse } from './warehouse';
+import type { Warehouse } from '../warehouse/warehouse';
 import { createHash } from 'node:crypto';
-import { messageOf } from './errors';
+import { messageOf } from '../errors';
 
 export interface SweeperOptions {
   store: SessionStore;

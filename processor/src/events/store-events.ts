@@ -4,14 +4,14 @@
  * Infrastructure failures are retried in place (retry.ts) while the batch's
  * partitions are still ours.
  */
-import { dedupToken } from './dedup-token';
-import type { DlqProducer } from './dlq-producer';
-import type { DecodedBatch } from './decode-batch';
-import type { Delivery } from './event-source';
+import { dedupToken } from '../consume/dedup-token';
+import type { DlqProducer } from '../dlq/dlq-producer';
+import type { DecodedBatch } from '../pipeline/decode-batch';
+import type { Delivery } from '../consume/event-source';
 import { EVENT_COLUMNS } from './event-row-line';
-import type { Metrics } from './metrics';
-import { retryWhileActive } from './retry';
-import type { Warehouse, WarehouseTable } from './warehouse';
+import type { Metrics } from '../metrics';
+import { retryWhileActive } from '../consume/retry';
+import type { Warehouse, WarehouseTable } from '../warehouse/warehouse';
 
 export interface EventsWriterDeps {
   warehouse: Warehouse;

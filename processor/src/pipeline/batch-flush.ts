@@ -6,9 +6,9 @@
  * flush means every store has the batch.
  */
 import { createBatchDecoder } from './decode-batch';
-import type { Delivery } from './event-source';
-import { createEventsWriter, type EventsWriterDeps } from './store-events';
-import { createSessionsWriter, type SessionsWriterDeps } from './store-sessions';
+import type { Delivery } from '../consume/event-source';
+import { createEventsWriter, type EventsWriterDeps } from '../events/store-events';
+import { createSessionsWriter, type SessionsWriterDeps } from '../sessions/store-sessions';
 
 /** Creates the flush function of the processor's consumer group. */
 export function createBatchFlush(deps: EventsWriterDeps & SessionsWriterDeps) {

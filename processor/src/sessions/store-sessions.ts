@@ -6,13 +6,13 @@
  * down the batch in hand waits here and the group pauses: nothing is
  * committed, nothing is lost (README, "Redis down").
  */
-import { dedupToken } from './dedup-token';
-import type { DecodedBatch } from './decode-batch';
-import type { Metrics } from './metrics';
-import { retryWhileActive } from './retry';
+import { dedupToken } from '../consume/dedup-token';
+import type { DecodedBatch } from '../pipeline/decode-batch';
+import type { Metrics } from '../metrics';
+import { retryWhileActive } from '../consume/retry';
 import { toSessionRow, type SessionRow } from './session-row';
 import type { SessionStore } from './session-store';
-import type { Warehouse } from './warehouse';
+import type { Warehouse } from '../warehouse/warehouse';
 
 export interface SessionsWriterDeps {
   store: SessionStore;

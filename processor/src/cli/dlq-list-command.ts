@@ -1,5 +1,5 @@
 /** `gosight dlq list`: the newest quarantined inputs, from events_quarantine. */
-import type { Warehouse } from './warehouse';
+import type { Warehouse } from '../warehouse/warehouse';
 
 interface QuarantineListRow {
   received_at: string;

@@ -1,6 +1,6 @@
 /** Consumer lag per partition, from the group's committed offsets and the partitions' end offsets. */
 import type { Admin } from 'kafkajs';
-import { busError } from './errors';
+import { busError } from '../errors';
 
 export interface PartitionLag {
   partition: number;

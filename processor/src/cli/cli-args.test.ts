@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './cli-args';
-import { ProcessorError } from './errors';
+import { ProcessorError } from '../errors';
 
 const usage = (argv: string[]) => {
   try {
