@@ -1,6 +1,6 @@
 export { createProcessor } from './processor';
 export type { Processor, ProcessorDeps, ProcessorSettings } from './processor';
-export { loadConfig } from './config';
+export { loadConfig, processorEnv } from './config';
 export type { ProcessorConfig } from './config';
 export { settingsFromConfig, createClients } from './clients';
 export type { EventSource, Delivery, DeliveryHandler, BusMessage } from './consume/event-source';

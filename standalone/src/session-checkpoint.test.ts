@@ -23,7 +23,7 @@ const send = (bus: InProcessBus, from: number, n: number) =>
     },
   ]);
 
-/** Runs the (non-durable) sessions group until it has seen `count` messages; returns their values. */
+/** Runs the (non-durable) processor group until it has seen `count` messages; returns their values. */
 async function consumeSessions(bus: InProcessBus, count: number): Promise<string[]> {
   const seen: string[] = [];
   let done: () => void = () => {};
@@ -51,7 +51,7 @@ const checkpointOf = (dataDir: string, bus: InProcessBus, logs: string[], interv
   });
 
 describe('session checkpoint', () => {
-  it('after data/bus is removed, the sessions group reads the new journal from its start', async () => {
+  it('after data/bus is removed, the processor's group reads the new journal from its start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gosight-checkpoint-'));
     const logs: string[] = [];
     let bus = await openBus(dataDir);

@@ -1,7 +1,7 @@
 /**
  * Makes the in-memory session store survive restarts: every few seconds (and
  * at shutdown) the store is written to `<dataDir>/sessions.snapshot.json`
- * together with the sessions group's committed offset and the bus journal's
+ * together with the processor group's committed offset and the bus journal's
  * epoch, and only then is that offset made durable on the bus. After a crash,
  * the store is read back and the group replays from the snapshot's offset;
  * the store counts each event id once, so the replay adds only what the
@@ -36,7 +36,7 @@ export interface SessionCheckpoint {
   close(): Promise<void>;
 }
 
-/** Loads the store from the last snapshot (if any) and rewinds the sessions group to its offset. */
+/** Loads the store from the last snapshot (if any) and rewinds the processor's group to its offset. */
 export async function openSessionCheckpoint(options: {
   dataDir: string;
   bus: InProcessBus;
@@ -67,7 +67,7 @@ export async function openSessionCheckpoint(options: {
   if (saved && saved.epoch !== epoch && (saved.epoch !== undefined || saved.offset > end)) {
     log(
       `sessions: ${path} was taken on an earlier bus journal (data/bus was reset); ` +
-        'its sessions are kept and the sessions group reads the new journal from its start',
+        'its sessions are kept and the processor's group reads the new journal from its start',
     );
     offset = 0;
   } else if (saved && saved.offset > end) {

@@ -4,9 +4,9 @@
  * by the env-docs test.
  */
 import { clickhouseEnv, retentionEnv } from '@gosight/schema';
-import { ingestorEnv } from '../../../ingestor/src/config';
-import { processorEnv } from '../../../processor/src/config';
-import { standaloneEnv } from '../../../standalone/src/config';
+import { ingestorEnv } from '@gosight/ingestor';
+import { processorEnv } from '@gosight/processor';
+import { standaloneEnv } from '@gosight/standalone';
 import { initEnv } from './init-config';
 
 /** Variables compose itself reads (image tags, ports, secrets, replicas), not any service. */

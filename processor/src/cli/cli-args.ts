@@ -26,7 +26,7 @@ Run \`gosight <command> --help\` for its flags. Configuration comes from the
 processor's environment variables (KAFKA_BROKERS, CLICKHOUSE_URL, ...).`,
   lag: `usage: gosight lag [--group G]... [--topic T] [--json] [--max-lag N]
 
-  --group G     consumer group (repeatable); default: the events and sessions groups
+  --group G     consumer group (repeatable); default: the processor's group
   --topic T     topic; default GOSIGHT_TOPIC_RAW (gosight.events.raw)
   --json        machine-readable output
   --max-lag N   exit 1 when any group's total lag is above N (for cron and alerts)`,

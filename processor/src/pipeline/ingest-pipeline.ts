@@ -1,5 +1,5 @@
 /**
- * The per-message pipeline both consumer groups share: decode the message
+ * The per-message pipeline of the processor's one decode: decode the message
  * into the events it carries, validate each. It only composes steps; each
  * step says what it did with its input.
  */
