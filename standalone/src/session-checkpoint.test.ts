@@ -51,7 +51,7 @@ const checkpointOf = (dataDir: string, bus: InProcessBus, logs: string[], interv
   });
 
 describe('session checkpoint', () => {
-  it('after data/bus is removed, the processor's group reads the new journal from its start', async () => {
+  it('after data/bus is removed, the processor group reads the new journal from its start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gosight-checkpoint-'));
     const logs: string[] = [];
     let bus = await openBus(dataDir);

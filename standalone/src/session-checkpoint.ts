@@ -36,7 +36,7 @@ export interface SessionCheckpoint {
   close(): Promise<void>;
 }
 
-/** Loads the store from the last snapshot (if any) and rewinds the processor's group to its offset. */
+/** Loads the store from the last snapshot (if any) and rewinds the processor group to its offset. */
 export async function openSessionCheckpoint(options: {
   dataDir: string;
   bus: InProcessBus;
@@ -67,7 +67,7 @@ export async function openSessionCheckpoint(options: {
   if (saved && saved.epoch !== epoch && (saved.epoch !== undefined || saved.offset > end)) {
     log(
       `sessions: ${path} was taken on an earlier bus journal (data/bus was reset); ` +
-        'its sessions are kept and the processor's group reads the new journal from its start',
+        'its sessions are kept and the processor group reads the new journal from its start',
     );
     offset = 0;
   } else if (saved && saved.offset > end) {
