@@ -11,8 +11,7 @@ import { doc, win } from './globals';
 import { readConfig } from './config';
 import { createTracker, type Api } from './tracker';
 
-type Global = ((method: keyof Api, ...args: unknown[]) => void) &
-  Partial<Api> & { q?: unknown[][] };
+type Global = Partial<Api> & { q?: unknown[][] };
 
 const w = win as Window & { gosight?: Global };
 try {
@@ -24,11 +23,7 @@ try {
     if (cfg._debug) console.warn('gosight: loaded twice');
   } else {
     // the snippet queues `arguments` objects, which destructure like arrays
-    const api = createTracker(cfg, g?.q);
-    w.gosight = Object.assign(
-      (m: keyof Api, ...a: unknown[]) => (api[m] as (...x: unknown[]) => void)?.(...a),
-      api,
-    );
+    w.gosight = createTracker(cfg, g?.q);
   }
 } catch (e) {
   console.warn('gosight: disabled,', (e as Error).message);

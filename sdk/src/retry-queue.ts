@@ -33,9 +33,9 @@ export const createRetryQueue = (st: Store): RetryQueue => {
     _push: (events) =>
       update((q) => {
         const ev = (q[0] = q[0].concat(events));
-        let bytes = JSON.stringify(ev).length;
-        while (ev.length > QUEUE_MAX_EVENTS || bytes > QUEUE_MAX_BYTES) {
-          bytes -= JSON.stringify(ev.shift()).length + 1;
+        // re-measured after each drop: drops are rare and the queue is small
+        while (ev.length > QUEUE_MAX_EVENTS || JSON.stringify(ev).length > QUEUE_MAX_BYTES) {
+          ev.shift();
           q[1]++;
         }
       }),

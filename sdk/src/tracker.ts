@@ -1,4 +1,4 @@
-import { cut, doc, round, win } from './globals';
+import { cut, doc, win } from './globals';
 import { CAPTURES, type Config } from './config';
 import type { Ctx, EventType, Nav, PayloadOf } from './context';
 import { captureClicks } from './capture/clicks';
@@ -17,8 +17,9 @@ import { uuid } from './uuid';
 /** Property values `track` accepts (others are left out). */
 export type PropValue = string | number | boolean | null;
 
-/** The public API, also the `gosight` global. */
+/** The public API, also the `gosight` global: `gosight.track(…)` or `gosight('track', …)`. */
 export interface Api {
+  (method: keyof Api, ...args: unknown[]): void;
   /** Sends a custom event. */
   track(name: string, props?: Record<string, unknown>): void;
   /** Attaches a user id to this and later events (persisted); a falsy id clears it. */
@@ -32,10 +33,9 @@ export interface Api {
 /** Keeps at most 50 properties whose values the wire accepts, cut to the wire's lengths. */
 const clean = (props: Record<string, unknown>) => {
   const out: Record<string, PropValue> = {};
-  Object.keys(props)
+  Object.entries(props)
     .slice(0, 50)
-    .forEach((k) => {
-      const v = props[k];
+    .forEach(([k, v]) => {
       if (k && (v === null || /^(num|boo|str)/.test(typeof v)))
         out[k.slice(0, 128)] = cut(v, 1024) ?? (v as PropValue);
     });
@@ -66,7 +66,7 @@ export const createTracker = (cfg: Config, queued: unknown[][] = []): Api => {
       tr._add({
         id: uuid(),
         type,
-        ts: round(ts || Date.now()),
+        ts: ts || Date.now(),
         session_id: ids._session(),
         anon_id: ids._anon,
         user_id: user,
@@ -75,7 +75,7 @@ export const createTracker = (cfg: Config, queued: unknown[][] = []): Api => {
         title: doc.title.slice(0, 512),
         viewport: { w: innerWidth, h: innerHeight },
         screen: { w: screen.width, h: screen.height },
-        lang: navigator.language.slice(0, 35),
+        lang: nav.language.slice(0, 35),
         payload,
       } as Parameters<typeof tr._add>[0]);
     },
@@ -104,34 +104,37 @@ export const createTracker = (cfg: Config, queued: unknown[][] = []): Api => {
     run(c._hide);
     tr._flush();
   };
-  on(doc, 'visibilitychange', () => doc.visibilityState == 'hidden' && hide());
+  on(doc, 'visibilitychange', () => doc.hidden && hide());
   on(win, 'pagehide', hide);
 
-  const api: Api = {
-    track: safe((name: string, props?: Record<string, unknown>) => {
-      name = String(name).slice(0, 128);
-      if (name) c._emit('custom', { name, props: props ? clean(props) : undefined });
-    }),
-    identify: safe((id?: string | null) => {
-      user = id ? String(id).slice(0, 256) : undefined;
-      st._set('gs_u', user || 0);
-    }),
-    optOut: safe(() => {
-      off = true;
-      ps._set('gs_off', 1);
-      tr._clear();
-    }),
-    optIn: safe(() => {
-      ps._set('gs_off', 0);
-      off = dnt;
-    }),
-  };
+  const api: Api = Object.assign(
+    (m: keyof Api, ...a: unknown[]) => (api[m] as ((...x: unknown[]) => void) | undefined)?.(...a),
+    {
+      track: safe((name: string, props?: Record<string, unknown>) => {
+        name = String(name).slice(0, 128);
+        if (name) c._emit('custom', { name, props: props ? clean(props) : undefined });
+      }),
+      identify: safe((id?: string | null) => {
+        user = id ? String(id).slice(0, 256) : undefined;
+        st._set('gs_u', user || 0);
+      }),
+      optOut: safe(() => {
+        off = true;
+        ps._set('gs_off', 1);
+        tr._clear();
+      }),
+      optIn: safe(() => {
+        ps._set('gs_off', 0);
+        off = dnt;
+      }),
+    },
+  );
   // the landing page view comes before the first replayed track (or after all replayed calls)
   let viewed = 0;
   const view = () => viewed++ || run(c._view, 'load');
   queued.forEach(([m, ...a]) => {
     if (m == 'track') view();
-    (api[m as keyof Api] as (...x: unknown[]) => void)?.(...a);
+    api(m as keyof Api, ...a);
   });
   view();
   return api;

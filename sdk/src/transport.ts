@@ -36,7 +36,6 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
   let buf: WireEvent[] = [];
   let timer = 0;
   let attempt = 0;
-  let warned = 0;
 
   /** Stores the earliest next attempt (it survives a reload) and sends then, whatever else is stored. */
   const wait = (ms: number) => {
@@ -59,16 +58,15 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
     const done = (status: number, after?: string | null) => {
       ids.forEach((id) => delete busy[id]);
       if (status && status < 500 && status != 429) {
-        if (status > 299 && !warned++) log('batch refused', status);
+        if (status > 299) log('batch refused', status);
         attempt = 0;
         q._ack(ids, dropped);
         send();
       } else {
-        // exponential backoff with full jitter, never sooner than Retry-After (seconds or a date)
+        // exponential backoff with jitter, never sooner than Retry-After in seconds (what the
+        // ingestor sends; an HTTP-date form is ignored: the backoff applies)
         const back = min(MAX_BACKOFF_MS, 1000 * 2 ** attempt++) * (0.5 + Math.random() / 2);
-        wait(
-          min(MAX_BACKOFF_MS, max(+after! * 1000 || Date.parse(after!) - Date.now() || 0, back)),
-        );
+        wait(min(MAX_BACKOFF_MS, max(+after! * 1000 || 0, back)));
       }
     };
     try {
@@ -84,9 +82,9 @@ export const createTransport = (cfg: Config, st: Store): Transport => {
 
   /** Sends the stored events not in flight, in bodies of at most 60 KB; `force` ignores the stored retry time. */
   const send = (force?: 1) => {
-    const [all, stored, retryAt] = q._load();
+    // eslint-disable-next-line prefer-const -- dropped is reset after the first body
+    let [all, dropped, retryAt] = q._load();
     if (!force && Date.now() < retryAt) return;
-    let dropped = stored;
     let chunk: WireEvent[] = [];
     let size = 200;
     const out = () => {

@@ -6,14 +6,13 @@ export const cleanUrl = (href: string, deny: string[]): string => {
   try {
     const u = new URL(href);
     const q = u.searchParams;
-    let changed = 0;
+    // re-serialized only when a parameter goes, so other URLs stay as they were
     [...q.keys()].forEach((k) => {
       if (deny.includes(k.toLowerCase())) {
         q.delete(k);
-        changed = 1;
+        href = u.href;
       }
     });
-    if (changed) href = u.href;
   } catch {
     // not a URL (an empty referrer): keep as is
   }

@@ -11,12 +11,11 @@ export const captureErrors = (c: Ctx): void => {
   const report = (
     kind: JsErrorPayload['kind'],
     message: unknown,
-    err: unknown,
+    e: Partial<Error> | null | undefined,
     src?: string,
     line?: number,
     col?: number,
   ) => {
-    const e = err as Partial<Error> | null | undefined;
     const p: JsErrorPayload = {
       message: String(message).slice(0, 1024),
       error_type: cut(e?.name, 128),
@@ -35,11 +34,11 @@ export const captureErrors = (c: Ctx): void => {
   on(
     win,
     'error',
-    (e: ErrorEvent) => report('error', e.message, e.error, e.filename, e.lineno, e.colno),
+    (e: ErrorEvent) => report('error', e.message, e.error as Error, e.filename, e.lineno, e.colno),
     false,
   );
   on(win, 'unhandledrejection', (e: PromiseRejectionEvent) => {
     const r = e.reason as Partial<Error> | undefined;
-    report('unhandledrejection', cut(r?.message, 1024) ?? r, r);
+    report('unhandledrejection', r?.message ?? r, r);
   });
 };

@@ -21,20 +21,16 @@ export const captureScroll = (c: Ctx): void => {
   let last = 0;
   let start = 0;
   const measure = () => (deep = max(deep, depth()));
-  on(
-    win,
-    'scroll',
-    () => {
-      const t = now();
-      if (t - last > SCROLL_THROTTLE_MS) {
-        last = t;
-        measure();
-      }
-    },
-    { passive: true, capture: true },
-  );
+  // capture phase (on's default); scroll events cannot be cancelled, so `passive` changes nothing
+  on(win, 'scroll', () => {
+    const t = now();
+    if (t - last > SCROLL_THROTTLE_MS) {
+      last = t;
+      measure();
+    }
+  });
   on(doc, 'visibilitychange', () => {
-    if (doc.visibilityState == 'visible') start ||= now();
+    if (!doc.hidden) start ||= now();
   });
   c._view.push(() => {
     deep = sent = 0;

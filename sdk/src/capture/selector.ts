@@ -4,6 +4,8 @@ const STABLE_ATTRS = ['data-testid', 'data-test', 'data-cy'];
 /**
  * Returns a short, stable CSS selector for an element (≤ 512 chars): stops at an
  * id or a test data attribute, otherwise tag:nth-of-type steps, at most 6 levels.
+ * One with an id or attribute value of hundreds of characters is cut at 512 (no
+ * longer a valid selector, still the same string for every click on the element).
  */
 export const selectorOf = (el: Element): string => {
   const parts: string[] = [];
@@ -25,8 +27,7 @@ export const selectorOf = (el: Element): string => {
     const same = [...(e.parentElement?.children || [])].filter((s) => s.localName == tag);
     parts.unshift(same[1] ? tag + ':nth-of-type(' + (same.indexOf(e) + 1) + ')' : tag);
   }
-  let s = parts.join('>');
-  while (s.length > 512 && parts[1]) s = (parts.shift(), parts.join('>'));
-  // never empty: every element has a local name
-  return s.slice(0, 512);
+  // never empty: every element has a local name. Only a stop step (an id or test
+  // attribute value) can be long, so a selector past the wire's 512 is cut there
+  return parts.join('>').slice(0, 512);
 };

@@ -46,7 +46,9 @@ export const settle = () => new Promise((r) => setTimeout(r, 5));
 /** Hides the page (visibilitychange → hidden, which flushes), then shows it again. */
 export const hideAndShow = async () => {
   for (const state of ['hidden', 'visible']) {
+    // a browser keeps document.hidden and visibilityState in step; the SDK reads hidden
     Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+    Object.defineProperty(document, 'hidden', { value: state == 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
   }
   await settle();

@@ -1,7 +1,7 @@
-import { doc, max, min, now, perf, win } from '../globals';
+import { doc, max, min, now, perf } from '../globals';
 import type { VitalName } from '@gosight/schema/types';
 import type { Ctx } from '../context';
-import { observe, on, safe } from '../safe';
+import { observe, safe } from '../safe';
 import { createCls, type LayoutShift } from './cls';
 import { createInp } from './inp';
 
@@ -21,7 +21,7 @@ type Values = Partial<Record<VitalName, number | undefined>>;
 export const captureVitals = (c: Ctx): void => {
   let v: Values = {};
   let sent: Values = {};
-  let hiddenAt = doc.visibilityState == 'hidden' ? 0 : Infinity;
+  let hiddenAt = doc.hidden ? 0 : Infinity;
   let cls = createCls();
   let inp = createInp();
   const takes: ((() => void) | undefined)[] = [];
@@ -48,16 +48,18 @@ export const captureVitals = (c: Ctx): void => {
   watch('event', (l) => inp(l), { durationThreshold: 0 });
   watch('first-input', (l) => inp(l));
 
-  on(win, 'pageshow', (e: PageTransitionEvent) => {
-    if (!e.persisted) return;
+  // a bfcache restore (the tracker's pageshow listener): restart. First of the view
+  // hooks, so now() is within a fraction of a millisecond of the pageshow event's
+  // timeStamp, from which web-vitals measures (the listener costs bytes)
+  c._view.unshift((nav) => {
+    if (nav != 'bfcache') return;
+    const t = now();
     v = { TTFB: 0 };
     sent = {};
     hiddenAt = Infinity;
     cls = createCls();
-    inp = createInp((perf as Performance & { interactionCount?: number }).interactionCount ?? 0);
-    requestAnimationFrame(() =>
-      requestAnimationFrame(safe(() => (v.FCP = v.LCP = now() - e.timeStamp))),
-    );
+    inp = createInp((perf as Performance & { interactionCount?: number }).interactionCount);
+    requestAnimationFrame(() => requestAnimationFrame(safe(() => (v.FCP = v.LCP = now() - t))));
   });
 
   c._hide.push(() => {
@@ -66,8 +68,7 @@ export const captureVitals = (c: Ctx): void => {
     // INP is undefined until there is an interaction; CLS counts once FCP happened
     v.INP = inp([]);
     if (v.FCP != null) v.CLS = cls([]);
-    (Object.keys(v) as VitalName[]).forEach((name) => {
-      const value = v[name];
+    (Object.entries(v) as [VitalName, number | undefined][]).forEach(([name, value]) => {
       if (value == null || value === sent[name]) return;
       sent[name] = value;
       c._emit('web_vitals', { name, value });

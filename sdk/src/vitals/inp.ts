@@ -36,6 +36,6 @@ export const createInp = (count0 = 0): ((entries: EventTiming[]) => number | und
       ((perf as Performance & { interactionCount?: number }).interactionCount ??
         (hi ? (hi - lo) / 7 + 1 : 0)) - count0;
     const slowest = Object.values(latency).sort((a, b) => b - a);
-    return slowest[min(9, slowest.length - 1, Math.floor(count / 50))];
+    return slowest[min(9, slowest.length - 1, (count / 50) | 0)];
   };
 };
