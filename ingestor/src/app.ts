@@ -24,7 +24,7 @@ import type { ProjectRegistry } from './projects';
 import { registerSdkRoute } from './http/sdk-route';
 import { DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './http/server-limits';
 import type { UserAgentParser } from './enrich/user-agent';
-import { createVisitorSalt, type VisitorSalt } from './visitor-salt';
+import { createVisitorSalt, type VisitorSalt } from './enrich/visitor-salt';
 
 export interface AppDeps {
   producer: EventProducer;

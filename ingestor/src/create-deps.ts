@@ -12,7 +12,7 @@ import type { EventProducer } from './bus/event-producer';
 import { createKafkaProducer } from './bus/kafka-producer';
 import { createProjectRegistry } from './projects';
 import { createUserAgentParser } from './enrich/user-agent';
-import { createVisitorSalt } from './visitor-salt';
+import { createVisitorSalt } from './enrich/visitor-salt';
 
 /** App deps plus the one call that releases them. */
 export interface IngestorDeps {

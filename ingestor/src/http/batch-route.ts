@@ -25,8 +25,8 @@ import type { IngestMetrics } from '../metrics';
 import { registerBodyParsing } from './parse-body';
 import type { Project, ProjectRegistry } from '../projects';
 import type { UserAgentParser } from '../enrich/user-agent';
-import { cookielessVisitorId } from '../cookieless-visitor';
-import type { VisitorSalt } from '../visitor-salt';
+import { cookielessVisitorId } from '../enrich/cookieless-visitor';
+import type { VisitorSalt } from '../enrich/visitor-salt';
 
 export const BATCH_PATH = '/v1/batch';
 

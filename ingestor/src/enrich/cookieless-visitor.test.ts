@@ -7,7 +7,7 @@ import {
   TEST_SENT_AT,
   testApp,
   type RecordingProducer,
-} from './test-support';
+} from '../test-support';
 import { createVisitorSalt } from './visitor-salt';
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
-import { serviceEnv, uniqueSuffix } from '../../test/services';
+import { serviceEnv, uniqueSuffix } from '../../../test/services';
 import { createVisitorSalt } from './visitor-salt';
 
 const redis = new Redis(serviceEnv().redisUrl);
