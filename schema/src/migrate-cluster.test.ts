@@ -15,12 +15,22 @@ describe('migrations for a cluster (onCluster)', () => {
       'CREATE TABLE IF NOT EXISTS gosight.events_quarantine ON CLUSTER analytics',
       'CREATE TABLE IF NOT EXISTS gosight.page_stats_1m ON CLUSTER analytics',
       'CREATE MATERIALIZED VIEW IF NOT EXISTS gosight.page_stats_1m_mv ON CLUSTER analytics',
+      'CREATE TABLE IF NOT EXISTS gosight.custom_stats_1m ON CLUSTER analytics',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS gosight.custom_stats_1m_mv ON CLUSTER analytics',
+      'CREATE VIEW IF NOT EXISTS gosight.custom_stats_1m_view ON CLUSTER analytics',
+      'CREATE TABLE IF NOT EXISTS gosight.late_events_1m ON CLUSTER analytics',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS gosight.late_events_1m_mv ON CLUSTER analytics',
     ]);
     const engines = rewritten.map((s) => /ENGINE\s*=\s*(\w+(?:\([^)]*\))?)/.exec(s)?.[1]);
     expect(engines).toEqual([
       'ReplicatedReplacingMergeTree',
       'ReplicatedReplacingMergeTree(version)',
       'ReplicatedMergeTree',
+      'ReplicatedAggregatingMergeTree',
+      undefined,
+      'ReplicatedAggregatingMergeTree',
+      undefined,
+      undefined,
       'ReplicatedAggregatingMergeTree',
       undefined,
     ]);

@@ -41,10 +41,17 @@ describe('migration runner on the ClickHouse engine', () => {
       '0002_sessions.sql',
       '0003_events_quarantine.sql',
       '0004_page_stats_1m.sql',
+      '0005_custom_stats_1m.sql',
+      '0006_late_events_1m.sql',
     ]);
     expect(await tables(database)).toEqual([
+      'custom_stats_1m',
+      'custom_stats_1m_mv',
+      'custom_stats_1m_view',
       'events',
       'events_quarantine',
+      'late_events_1m',
+      'late_events_1m_mv',
       'page_stats_1m',
       'page_stats_1m_mv',
       'schema_migrations',
@@ -52,12 +59,12 @@ describe('migration runner on the ClickHouse engine', () => {
     ]);
     const second = await runMigrations({ client, database });
     expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toHaveLength(4);
+    expect(second.alreadyApplied).toHaveLength(6);
     const count = await client.query({
       query: `SELECT toString(count()) AS n FROM ${database}.schema_migrations`,
       format: 'JSONEachRow',
     });
-    expect(await count.json()).toEqual([{ n: '4' }]);
+    expect(await count.json()).toEqual([{ n: '6' }]);
   });
 
   it('refuses to run when an applied file changed, naming the file', async () => {
@@ -125,5 +132,125 @@ describe('migration runner on the ClickHouse engine', () => {
         `SELECT toString(minute) AS minute, toString(uniqExactMerge(page_views)) AS views FROM ${database}.page_stats_1m GROUP BY minute`,
       ),
     ).toEqual([{ minute: '2026-11-22 12:00:00', views: '1' }]);
+  });
+
+  it('sums custom event values per minute exactly, with a duplicate delivery', async () => {
+    const database = newDatabase();
+    await runMigrations({ client, database });
+    const base = {
+      project_id: 'pk',
+      type: 'custom',
+      name: 'purchase',
+      client_ts: '2026-11-22 12:00:10.000',
+      sent_at: '2026-11-22 12:00:11.000',
+      received_at: '2026-11-22 12:00:11.000',
+      anon_id: 'a1',
+      url: 'https://x.io/checkout',
+      path: '/checkout',
+      payload: '{}',
+    };
+    const purchases = [
+      {
+        ...base,
+        event_id: '0b5d1c6e-6f1a-4c3e-9a57-1d2b3c4d5e11',
+        session_id: 's1',
+        ts: '2026-11-22 12:00:10.000',
+        value: 49.9,
+      },
+      {
+        ...base,
+        event_id: '0b5d1c6e-6f1a-4c3e-9a57-1d2b3c4d5e12',
+        session_id: 's2',
+        ts: '2026-11-22 12:00:20.000',
+        value: 10,
+      },
+      {
+        ...base,
+        event_id: '0b5d1c6e-6f1a-4c3e-9a57-1d2b3c4d5e13',
+        session_id: 's2',
+        ts: '2026-11-22 12:01:05.000',
+        value: 5.5,
+      },
+      // A custom event without a value counts, but adds no amount.
+      {
+        ...base,
+        event_id: '0b5d1c6e-6f1a-4c3e-9a57-1d2b3c4d5e14',
+        session_id: 's3',
+        ts: '2026-11-22 12:00:30.000',
+        value: null,
+      },
+    ];
+    await client.insert({ table: `${database}.events`, values: purchases, format: 'JSONEachRow' });
+    // The first purchase again, as after a redelivery: it must add neither a count nor 49.9.
+    await client.insert({
+      table: `${database}.events`,
+      values: [{ ...purchases[0], received_at: '2026-11-22 12:00:19.000' }],
+      format: 'JSONEachRow',
+    });
+    const rows = await client.query({
+      query: `SELECT toString(minute) AS minute, toString(events) AS events, toString(valued) AS valued,
+                     round(sum, 2) AS sum, round(avg, 2) AS avg, min, max, toString(sessions) AS sessions
+              FROM ${database}.custom_stats_1m_view WHERE name = 'purchase' ORDER BY minute`,
+      format: 'JSONEachRow',
+    });
+    expect(await rows.json()).toEqual([
+      {
+        minute: '2026-11-22 12:00:00',
+        events: '3',
+        valued: '2',
+        sum: 59.9,
+        avg: 29.95,
+        min: 10,
+        max: 49.9,
+        sessions: '3',
+      },
+      {
+        minute: '2026-11-22 12:01:00',
+        events: '1',
+        valued: '1',
+        sum: 5.5,
+        avg: 5.5,
+        min: 5.5,
+        max: 5.5,
+        sessions: '1',
+      },
+    ]);
+  });
+
+  it('counts per minute the events that arrived more than 2 minutes after their time', async () => {
+    const database = newDatabase();
+    await runMigrations({ client, database });
+    const event = (id: string, ts: string, receivedAt: string) => ({
+      event_id: `0b5d1c6e-6f1a-4c3e-9a57-1d2b3c4d5e${id}`,
+      project_id: 'pk',
+      type: 'page_view',
+      ts,
+      client_ts: ts,
+      sent_at: receivedAt,
+      received_at: receivedAt,
+      session_id: 's1',
+      anon_id: 'a1',
+      url: 'https://x.io/a',
+      path: '/a',
+      payload: '{}',
+    });
+    const values = [
+      event('21', '2026-11-22 12:00:00.000', '2026-11-22 12:00:01.000'),
+      event('22', '2026-11-22 12:00:30.000', '2026-11-22 12:02:29.000'), // 1 min 59 s: on time
+      event('23', '2026-11-22 12:00:40.000', '2026-11-22 12:07:00.000'), // 6 min 20 s: late
+    ];
+    await client.insert({ table: `${database}.events`, values, format: 'JSONEachRow' });
+    await client.insert({
+      table: `${database}.events`,
+      values: [values[2]],
+      format: 'JSONEachRow',
+    });
+    const rows = await client.query({
+      query: `SELECT toString(minute) AS minute, toString(uniqExactMerge(events)) AS events,
+                     toString(uniqExactMerge(late)) AS late
+              FROM ${database}.late_events_1m GROUP BY minute ORDER BY minute`,
+      format: 'JSONEachRow',
+    });
+    expect(await rows.json()).toEqual([{ minute: '2026-11-22 12:00:00', events: '3', late: '1' }]);
   });
 });

@@ -6,6 +6,8 @@ const TTL_COLUMNS: Record<string, string> = {
   sessions: 'ended_at',
   events_quarantine: 'received_at',
   page_stats_1m: 'minute',
+  custom_stats_1m: 'minute',
+  late_events_1m: 'minute',
 };
 
 /**

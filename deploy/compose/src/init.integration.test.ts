@@ -95,8 +95,13 @@ describe('init job (bundled, as in the image)', () => {
       format: 'JSONEachRow',
     });
     expect(await tables.json()).toEqual([
+      { name: 'custom_stats_1m', ttl: 1 },
+      { name: 'custom_stats_1m_mv', ttl: 0 },
+      { name: 'custom_stats_1m_view', ttl: 0 },
       { name: 'events', ttl: 1 },
       { name: 'events_quarantine', ttl: 1 },
+      { name: 'late_events_1m', ttl: 1 },
+      { name: 'late_events_1m_mv', ttl: 0 },
       { name: 'page_stats_1m', ttl: 1 },
       { name: 'page_stats_1m_mv', ttl: 0 },
       { name: 'schema_migrations', ttl: 0 },
@@ -107,7 +112,7 @@ describe('init job (bundled, as in the image)', () => {
   it('a second run changes nothing but raises partitions when asked for more', async () => {
     const again = await runInit({ ...baseVars(), KAFKA_TOPIC_PARTITIONS: '16' });
     expect(again.code, again.output).toBe(0);
-    expect(again.output).toContain('0 applied now, 4 already applied');
+    expect(again.output).toContain('0 applied now, 6 already applied');
     expect(again.output).toContain(`${raw} raised from 12 to 16 partitions`);
     expect(await partitions(raw)).toBe(16);
     const fewer = await runInit({ ...baseVars(), KAFKA_TOPIC_PARTITIONS: '8' });

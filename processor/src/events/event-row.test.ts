@@ -80,4 +80,12 @@ describe('events rows', () => {
       'signup',
     );
   });
+
+  it("takes a custom event's numeric props.value as its value, and nothing else", () => {
+    const custom = (props: Record<string, string | number | boolean | null>) =>
+      toEventRow(enrichedEvent(session, 'custom', { name: 'purchase', props }, { ts, url })).value;
+    expect(custom({ product_id: 'p1', value: 49.9 })).toBe(49.9);
+    expect(custom({ value: '49.90' })).toBeNull();
+    expect(custom({ amount: 10 })).toBeNull();
+  });
 });

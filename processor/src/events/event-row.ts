@@ -128,8 +128,15 @@ export function liftPayload(event: EnrichedEvent): Lifted {
       };
     case 'web_vitals':
       return { ...NOTHING_LIFTED, name: event.payload.name, value: event.payload.value };
-    case 'custom':
-      return { ...NOTHING_LIFTED, name: event.payload.name };
+    case 'custom': {
+      // A numeric `props.value` (an order's amount, say) is the event's value (custom_stats_1m).
+      const value = event.payload.props?.value;
+      return {
+        ...NOTHING_LIFTED,
+        name: event.payload.name,
+        value: typeof value === 'number' && Number.isFinite(value) ? value : null,
+      };
+    }
   }
 }
 
