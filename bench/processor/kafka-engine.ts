@@ -55,7 +55,7 @@ const columns = [
   ...['browser_version', 'os', 'os_version', 'device_type'].map(str),
   "JSONExtractBool(e, 'is_bot') AS is_bot",
   "JSONExtractString(p, 'name') AS name",
-  "if(type = 'web_vitals', JSONExtract(p, 'value', 'Nullable(Float64)'), NULL) AS value",
+  "multiIf(type = 'web_vitals', JSONExtract(p, 'value', 'Nullable(Float64)'), type = 'custom', JSONExtract(p, 'props', 'value', 'Nullable(Float64)'), NULL) AS value",
   "JSONExtractString(p, 'utm_source') AS utm_source",
   "JSONExtractString(p, 'utm_medium') AS utm_medium",
   "JSONExtractString(p, 'utm_campaign') AS utm_campaign",
