@@ -10,6 +10,7 @@ import { loadConfig, type ProcessorConfig } from './config';
 import { runDlqListCommand } from './cli/dlq-list-command';
 import { runDlqReplay } from './cli/dlq-replay-command';
 import { ERROR_CODES, ProcessorError, messageOf, usageError } from './errors';
+import { runExportCommand } from './cli/export-command';
 import { runLagCommand } from './cli/lag-command';
 import { createWarehouse } from './warehouse/warehouse';
 
@@ -60,6 +61,37 @@ async function run(command: Command, config: ProcessorConfig): Promise<number> {
           limit: command.limit,
           json: command.json,
           out,
+        });
+      } finally {
+        await client.close();
+      }
+    }
+    case 'export': {
+      const client = createClient({
+        url: config.CLICKHOUSE_URL,
+        username: config.CLICKHOUSE_USER,
+        password: config.CLICKHOUSE_PASSWORD,
+        // An export streams for as long as it takes; progress headers keep the
+        // connection busy while ClickHouse works before its first byte (FINAL, Parquet
+        // row groups), as clickhouse-js docs/howto/long_running_queries.md advises.
+        request_timeout: 24 * 3_600_000,
+        clickhouse_settings: {
+          send_progress_in_http_headers: 1,
+          http_headers_progress_interval_ms: '110000',
+        },
+      });
+      try {
+        return await runExportCommand({
+          client,
+          database: config.CLICKHOUSE_DATABASE,
+          table: command.table,
+          from: command.from,
+          to: command.to,
+          projects: command.projects,
+          format: command.format,
+          out: command.out,
+          force: command.force,
+          err,
         });
       } finally {
         await client.close();

@@ -40,6 +40,86 @@ describe('gosight command line', () => {
     );
   });
 
+  it('reads export flags, ISO and relative times', () => {
+    const now = Date.UTC(2026, 11, 2, 12);
+    expect(
+      parseCommand(
+        [
+          'export',
+          '--from',
+          '2026-12-01T00:00:00Z',
+          '--to',
+          'now',
+          '--project',
+          'p1',
+          '--project',
+          'p2',
+          '--format',
+          'parquet',
+          '--out',
+          'x.parquet',
+        ],
+        now,
+      ),
+    ).toEqual({
+      name: 'export',
+      from: Date.UTC(2026, 11, 1),
+      to: now,
+      projects: ['p1', 'p2'],
+      table: 'events',
+      format: 'parquet',
+      out: 'x.parquet',
+      force: false,
+    });
+    expect(
+      parseCommand(
+        [
+          'export',
+          '--from',
+          '-7d',
+          '--to=-1h',
+          '--table',
+          'sessions',
+          '--format',
+          'csv',
+          '--out',
+          'x.csv',
+          '--force',
+        ],
+        now,
+      ),
+    ).toMatchObject({
+      from: now - 7 * 86_400_000,
+      to: now - 3_600_000,
+      table: 'sessions',
+      format: 'csv',
+      force: true,
+    });
+  });
+
+  it('refuses bad export flags and times', () => {
+    const ok = ['--format', 'ndjson', '--out', 'x.ndjson'];
+    expect(usage(['export', '--to', 'now', ...ok])).toMatch(/^CLI_USAGE: --from is required/);
+    expect(usage(['export', '--from', 'last tuesday', '--to', 'now', ...ok])).toMatch(
+      /^CLI_USAGE: --from expects an ISO date\/time, epoch ms, now or -<n>s\|m\|h\|d\|w, got "last tuesday"/,
+    );
+    expect(usage(['export', '--from', '-1h', '--to', '-2h', ...ok])).toBe(
+      'CLI_USAGE: --to must be after --from',
+    );
+    expect(usage(['export', '--from=-1h', '--to', 'now', '--format', 'xlsx', '--out', 'x'])).toBe(
+      'CLI_USAGE: --format expects one of parquet, ndjson, csv, got "xlsx"',
+    );
+    expect(usage(['export', '--from=-1h', '--to', 'now', '--table', 'users', ...ok])).toMatch(
+      /--table expects one of events, sessions, events_quarantine/,
+    );
+    expect(usage(['export', '--from=-1h', '--to', 'now', '--format', 'csv'])).toBe(
+      'CLI_USAGE: --out FILE is required',
+    );
+    expect(usage(['export', '--from=-1h', '--to', 'now', ...ok, '--overwrite'])).toMatch(
+      /--overwrite/,
+    );
+  });
+
   it('answers --help for every command', () => {
     for (const argv of [
       [],
@@ -47,6 +127,7 @@ describe('gosight command line', () => {
       ['lag', '--help'],
       ['dlq', 'list', '-h'],
       ['dlq', 'replay', '--help'],
+      ['export', '--help'],
     ]) {
       const command = parseCommand(argv);
       expect(command.name).toBe('help');

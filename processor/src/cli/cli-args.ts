@@ -12,7 +12,24 @@ export type Command =
       maxLag: number | undefined;
     }
   | { name: 'dlq-list'; limit: number; json: boolean }
-  | { name: 'dlq-replay'; since: number | undefined; dryRun: boolean; topic: string | undefined };
+  | { name: 'dlq-replay'; since: number | undefined; dryRun: boolean; topic: string | undefined }
+  | {
+      name: 'export';
+      /** Inclusive lower bound, epoch ms. */
+      from: number;
+      /** Exclusive upper bound, epoch ms. */
+      to: number;
+      projects: string[];
+      table: ExportTable;
+      format: ExportFormat;
+      out: string;
+      force: boolean;
+    };
+
+export const EXPORT_TABLES = ['events', 'sessions', 'events_quarantine'] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+export const EXPORT_FORMATS = ['parquet', 'ndjson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const USAGE = {
   main: `usage: gosight <command> [flags]
@@ -21,6 +38,7 @@ commands:
   lag          consumer lag per partition of the processor's groups
   dlq list     the most recent quarantined inputs (from events_quarantine)
   dlq replay   re-drive quarantined events from the DLQ topic after a fix
+  export       stream a time range of a table to a Parquet, NDJSON or CSV file
 
 Run \`gosight <command> --help\` for its flags. Configuration comes from the
 processor's environment variables (KAFKA_BROKERS, CLICKHOUSE_URL, ...).`,
@@ -43,6 +61,20 @@ Replays never double-count: a re-driven event already stored changes nothing.
   --since TIME   ISO date/time or epoch ms
   --dry-run      count what would be re-driven, produce nothing
   --topic T      the raw topic to re-drive into (default GOSIGHT_TOPIC_RAW)`,
+  export: `usage: gosight export --from TIME --to TIME --format parquet|ndjson|csv --out FILE
+                      [--table events|sessions|events_quarantine] [--project P]... [--force]
+
+Streams the rows of TABLE with FROM <= time < TO (ts for events, started_at for
+sessions, received_at for events_quarantine), deduplicated as queries see them
+(FINAL), straight from ClickHouse to FILE. Progress goes to stderr.
+
+  --from TIME     ISO date/time, epoch ms, \`now\`, or relative: -30m, -1h, -7d
+  --to TIME       same forms; must be after --from
+  --table T       events (default), sessions or events_quarantine
+  --project P     only this project (repeatable); default: every project
+  --format F      parquet, ndjson (one JSON object per line) or csv (with a header)
+  --out FILE      the file to write; an existing file is refused
+  --force         overwrite FILE if it exists`,
 } as const;
 
 type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -80,8 +112,78 @@ function time(flag: string, value: Flags[string]): number | undefined {
   return ms;
 }
 
-/** The command an argv (without node and script) asks for. */
-export function parseCommand(argv: readonly string[]): Command {
+const RELATIVE = /^-(\d+)([smhdw])$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** An export bound: ISO, epoch ms, `now` or `-<n><s|m|h|d|w>` before `now`. */
+function exportTime(flag: string, value: Flags[string], now: number): number {
+  if (value === undefined) throw usageError(`${flag} is required\n\n${USAGE.export}`);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text === 'now') return now;
+  const relative = RELATIVE.exec(text);
+  if (relative) return now - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS];
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms))
+    throw usageError(
+      `${flag} expects an ISO date/time, epoch ms, now or -<n>s|m|h|d|w, got ${JSON.stringify(text)}`,
+    );
+  return ms;
+}
+
+function oneOf<T extends string>(flag: string, value: Flags[string], allowed: readonly T[]): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+    return value as T;
+  throw usageError(
+    value === undefined
+      ? `${flag} is required (${allowed.join(', ')})`
+      : `${flag} expects one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
+  );
+}
+
+/** `--from -1h` as `--from=-1h`: node's parseArgs takes a leading dash for a flag. */
+function joinRelativeTimes(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    if ((arg === '--from' || arg === '--to') && next !== undefined && RELATIVE.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i += 1;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+function parseExport(args: string[], now: number): Command {
+  const values = parse(joinRelativeTimes(args), {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    project: { type: 'string', multiple: true },
+    table: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  if (values.help) return { name: 'help', text: USAGE.export };
+  const from = exportTime('--from', values.from, now);
+  const to = exportTime('--to', values.to, now);
+  if (to <= from) throw usageError('--to must be after --from');
+  const out = values.out;
+  if (typeof out !== 'string' || out === '') throw usageError('--out FILE is required');
+  return {
+    name: 'export',
+    from,
+    to,
+    projects: (values.project as string[] | undefined) ?? [],
+    table: oneOf('--table', values.table ?? 'events', EXPORT_TABLES),
+    format: oneOf('--format', values.format, EXPORT_FORMATS),
+    out,
+    force: values.force === true,
+  };
+}
+
+/** The command an argv (without node and script) asks for; `now` anchors relative times. */
+export function parseCommand(argv: readonly string[], now = Date.now()): Command {
   const [first, second, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     return { name: 'help', text: USAGE.main };
@@ -131,5 +233,6 @@ export function parseCommand(argv: readonly string[]): Command {
     }
     throw usageError(`unknown dlq command ${JSON.stringify(second)} (expected list or replay)`);
   }
+  if (first === 'export') return parseExport(argv.slice(1), now);
   throw usageError(`unknown command ${JSON.stringify(first)}\n\n${USAGE.main}`);
 }
