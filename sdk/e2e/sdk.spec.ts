@@ -1,61 +1,32 @@
 import { expect, test, type Page } from '@playwright/test';
-import { startCollector, startSite } from './servers';
+import { leave, ready, until, useSiteAndCollector } from './harness';
 
-type Collector = Awaited<ReturnType<typeof startCollector>>;
-type Site = Awaited<ReturnType<typeof startSite>>;
-
-let site: Site;
-let col: Collector;
-const errors: string[] = [];
-
-test.beforeAll(async () => {
-  site = await startSite();
-});
-test.afterAll(async () => {
-  await site.close();
-});
-test.beforeEach(async ({ page }) => {
-  col = await startCollector();
-  errors.length = 0;
-  page.on('pageerror', (e) => errors.push('pageerror: ' + e.message));
-  page.on('response', (r) => r.status() == 404 && errors.push('404: ' + r.url()));
-  page.on('console', (m) => {
-    if (m.type() == 'error' || m.type() == 'warning') errors.push(`${m.type()}: ${m.text()}`);
-  });
-});
-test.afterEach(async () => {
-  await col.close();
-});
+const ctx = useSiteAndCollector();
+const { errors } = ctx;
 
 const open = async (page: Page, attrs: Record<string, string> = {}, name = 'page') => {
-  await page.goto(site.page(name, { endpoint: col.url, ...attrs }));
-  await page.waitForFunction(
-    () => typeof (window as { gosight?: { track?: unknown } }).gosight?.track == 'function',
-  );
+  await page.goto(ctx.site.page(name, { endpoint: ctx.col.url, ...attrs }));
+  await ready(page);
 };
-/** Really hides the page: navigating away runs visibilitychange → hidden and pagehide. */
-const leave = (page: Page) => page.goto('about:blank');
-const until = async (what: () => unknown, timeout = 10_000) =>
-  expect.poll(what, { timeout }).toBeTruthy();
 
 test('page_view on load with URL, title, UTM; snippet calls queued before load are replayed', async ({
   page,
 }) => {
   await open(page, { utm_source: 'news', utm_campaign: 'spring', token: 'abc' });
   await leave(page);
-  await until(() => col.ofType('page_view').length >= 1);
-  const view = col.ofType('page_view')[0]!;
+  await until(() => ctx.col.ofType('page_view').length >= 1);
+  const view = ctx.col.ofType('page_view')[0]!;
   expect(view.url).toBe(
-    site.page('page', { endpoint: col.url, utm_source: 'news', utm_campaign: 'spring' }),
+    ctx.site.page('page', { endpoint: ctx.col.url, utm_source: 'news', utm_campaign: 'spring' }),
   );
   expect(view.title).toBe('Test page');
   expect(view.payload).toEqual({ nav: 'load', utm_source: 'news', utm_campaign: 'spring' });
   expect(view.viewport).toEqual({ w: 1280, h: 720 });
-  expect(col.ofType('custom').map((e) => e.payload)).toContainEqual({
+  expect(ctx.col.ofType('custom').map((e) => e.payload)).toContainEqual({
     name: 'early',
     props: { queued: true },
   });
-  expect(col.received[0]!.batch.project).toBe('proj_e2e');
+  expect(ctx.col.received[0]!.batch.project).toBe('proj_e2e');
   expect(errors).toEqual([]);
 });
 
@@ -74,8 +45,8 @@ test('clicks: selector, text, href; rage and dead flags; ignored subtree; masked
   await page.click('.deep');
   await page.waitForTimeout(1200);
   await leave(page);
-  await until(() => col.ofType('click').length >= 7);
-  const clicks = col.ofType('click').map((e) => e.payload);
+  await until(() => ctx.col.ofType('click').length >= 7);
+  const clicks = ctx.col.ofType('click').map((e) => e.payload);
   expect(clicks).toHaveLength(7);
   const [buy, broken, r1, r2, r3, pw, deep] = clicks;
   expect(buy).toMatchObject({ selector: '#buy', tag: 'button', text: 'Buy now' });
@@ -98,19 +69,19 @@ test('SPA navigation: page_leave, then page_view with masked URL; back is a pop'
   await page.click('#spa');
   await page.goBack();
   await leave(page);
-  await until(() => col.ofType('page_view').length >= 3);
-  const views = col.ofType('page_view');
+  await until(() => ctx.col.ofType('page_view').length >= 3);
+  const views = ctx.col.ofType('page_view');
   expect(views.map((v) => v.payload?.nav)).toEqual(['load', 'push', 'pop']);
-  expect(views[1]!.url).toBe(`${site.origin}/cart?step=1`);
+  expect(views[1]!.url).toBe(`${ctx.site.origin}/cart?step=1`);
   expect(views[1]!.title).toBe('Cart');
-  expect(views[1]!.referrer).toBe(site.page('page', { endpoint: col.url }));
-  const leaves = col.ofType('page_leave');
-  expect(leaves[0]!.url).toBe(site.page('page', { endpoint: col.url }));
+  expect(views[1]!.referrer).toBe(ctx.site.page('page', { endpoint: ctx.col.url }));
+  const leaves = ctx.col.ofType('page_leave');
+  expect(leaves[0]!.url).toBe(ctx.site.page('page', { endpoint: ctx.col.url }));
   expect(leaves[0]!.payload.time_on_page_ms).toBeGreaterThan(0);
-  const spaClick = col.ofType('click')[0]!;
+  const spaClick = ctx.col.ofType('click')[0]!;
   expect(spaClick.payload).toMatchObject({
     selector: '#spa',
-    href: `${site.origin}/page.html?to=cart`,
+    href: `${ctx.site.origin}/page.html?to=cart`,
   });
   expect(spaClick.payload.dead).toBeUndefined();
 });
@@ -124,14 +95,14 @@ test('js errors and unhandled rejections, identical errors once per page view', 
   await page.click('#reject');
   await page.waitForTimeout(300);
   await leave(page);
-  await until(() => col.ofType('js_error').length >= 2);
-  const errs = col.ofType('js_error').map((e) => e.payload);
+  await until(() => ctx.col.ofType('js_error').length >= 2);
+  const errs = ctx.col.ofType('js_error').map((e) => e.payload);
   expect(errs).toHaveLength(2);
   expect(errs[0]).toMatchObject({
     kind: 'error',
     message: 'Uncaught TypeError: kaboom',
     error_type: 'TypeError',
-    source: `${site.origin}/app.js`,
+    source: `${ctx.site.origin}/app.js`,
   });
   expect(errs[0]!.stack).toContain('app.js');
   expect(errs[0]!.line).toBeGreaterThan(0);
@@ -147,11 +118,11 @@ test('scroll depth is reported with page_leave', async ({ page }) => {
   await page.mouse.wheel(0, 2000);
   await page.waitForTimeout(400);
   await leave(page);
-  await until(() => col.ofType('page_leave').length >= 1);
-  const depth = col.ofType('scroll')[0]!.payload.depth;
+  await until(() => ctx.col.ofType('page_leave').length >= 1);
+  const depth = ctx.col.ofType('scroll')[0]!.payload.depth;
   expect(depth).toBeGreaterThan(50);
   expect(depth).toBeLessThan(100);
-  expect(col.ofType('page_leave')[0]!.payload.max_scroll).toBe(depth);
+  expect(ctx.col.ofType('page_leave')[0]!.payload.max_scroll).toBe(depth);
 });
 
 test('web vitals: LCP, FCP, TTFB, CLS and INP reported when the page is hidden', async ({
@@ -162,9 +133,9 @@ test('web vitals: LCP, FCP, TTFB, CLS and INP reported when the page is hidden',
   await page.click('#slow');
   await page.waitForTimeout(300);
   await leave(page);
-  await until(() => col.ofType('web_vitals').length >= 5);
+  await until(() => ctx.col.ofType('web_vitals').length >= 5);
   const v = Object.fromEntries(
-    col.ofType('web_vitals').map((e) => [e.payload.name, e.payload.value]),
+    ctx.col.ofType('web_vitals').map((e) => [e.payload.name, e.payload.value]),
   );
   expect(Object.keys(v).sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
   expect(v.TTFB).toBeGreaterThanOrEqual(0);
@@ -178,27 +149,27 @@ test('the queue survives a reload while the collector is down and is delivered w
   page,
 }) => {
   await open(page);
-  await col.down();
+  await ctx.col.down();
   await page.evaluate(() =>
     (window as unknown as { gosight: { track(n: string): void } }).gosight.track('while-down'),
   );
   await page.reload();
   await page.waitForFunction(() => localStorage.getItem('gs_q')?.includes('while-down'));
-  await col.up();
+  await ctx.col.up();
   await page.reload();
-  await until(() => col.ofType('custom').some((e) => e.payload.name == 'while-down'), 15_000);
-  const first = col.ofType('custom').find((e) => e.payload.name == 'while-down')!;
-  expect(col.delivered().filter((e) => e.id == first.id)).toHaveLength(1);
+  await until(() => ctx.col.ofType('custom').some((e) => e.payload.name == 'while-down'), 15_000);
+  const first = ctx.col.ofType('custom').find((e) => e.payload.name == 'while-down')!;
+  expect(ctx.col.delivered().filter((e) => e.id == first.id)).toHaveLength(1);
 });
 
 test('503 with Retry-After: 2 is respected before the retry', async ({ page }) => {
-  col.answers.push({ status: 503, retryAfter: '2' });
+  ctx.col.answers.push({ status: 503, retryAfter: '2' });
   await open(page);
   await page.evaluate(() =>
     (window as unknown as { gosight: { track(n: string): void } }).gosight.track('retry-me'),
   );
-  await until(() => col.received.length >= 2, 15_000);
-  const [failed, retried] = col.received;
+  await until(() => ctx.col.received.length >= 2, 15_000);
+  const [failed, retried] = ctx.col.received;
   expect(failed!.status).toBe(503);
   expect(retried!.at - failed!.at).toBeGreaterThanOrEqual(1900);
   expect(retried!.batch.events.map((e) => e.id)).toEqual(
@@ -247,16 +218,16 @@ test('works on a strict-CSP page (no eval, no inline script or style)', async ({
   await open(page, {}, 'csp');
   await page.click('#buy');
   await leave(page);
-  await until(() => col.ofType('click').length >= 1);
-  expect(col.ofType('page_view')).toHaveLength(1);
-  expect(col.ofType('custom').map((e) => e.payload.name)).toEqual(['early']);
+  await until(() => ctx.col.ofType('click').length >= 1);
+  expect(ctx.col.ofType('page_view')).toHaveLength(1);
+  expect(ctx.col.ofType('custom').map((e) => e.payload.name)).toEqual(['early']);
   expect(violations).toEqual([]);
 });
 
 test('malformed data attributes disable the SDK with one console warning', async ({ page }) => {
-  await page.goto(site.page('page', { endpoint: col.url, auto: 'clicks,teleport' }));
+  await page.goto(ctx.site.page('page', { endpoint: ctx.col.url, auto: 'clicks,teleport' }));
   await page.click('#buy');
   await leave(page);
   expect(errors).toEqual(['warning: gosight: disabled, data-auto']);
-  expect(col.received).toHaveLength(0);
+  expect(ctx.col.received).toHaveLength(0);
 });
