@@ -8,6 +8,7 @@
  */
 import type { ClickHouseServerError } from './clickhouse-error';
 import { ErrorCode, serverError } from './clickhouse-error';
+import { header, type RequestHeaders } from './parse-request';
 
 /** Options for {@link createBrowserGuard}. */
 export interface BrowserGuardOptions {
@@ -18,13 +19,6 @@ export interface BrowserGuardOptions {
 }
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
-
-type Headers = Record<string, string | string[] | undefined>;
-
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** The host name of a Host header value, lower case, without the port. */
 function hostName(value: string): string {
@@ -39,7 +33,9 @@ function forbidden(message: string): ClickHouseServerError {
 }
 
 /** A check that throws ACCESS_DENIED (HTTP 403) for requests a web page could have sent. */
-export function createBrowserGuard(opts: BrowserGuardOptions = {}): (headers: Headers) => void {
+export function createBrowserGuard(
+  opts: BrowserGuardOptions = {},
+): (headers: RequestHeaders) => void {
   const hosts = new Set(
     [...LOOPBACK_HOSTS, ...(opts.allowedHosts ?? [])].map((h) => h.toLowerCase()),
   );

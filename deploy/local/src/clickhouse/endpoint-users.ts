@@ -10,6 +10,7 @@ import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, writeSync } fr
 import path from 'node:path';
 import type { ClickHouseServerError } from './clickhouse-error';
 import { ErrorCode, serverError } from './clickhouse-error';
+import { header, type RequestHeaders } from './parse-request';
 import type { Role } from './statement-policy';
 
 /** The password-less, read-only user (what curl and ad-hoc exploration get). */
@@ -56,17 +57,10 @@ export function ensureWriterPassword(dataDir: string): string {
   return password;
 }
 
-type Headers = Record<string, string | string[] | undefined>;
-
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** The user and password a request presents (user `default`, empty password when none). */
 export function presentedCredentials(
   search: URLSearchParams,
-  headers: Headers,
+  headers: RequestHeaders,
 ): EndpointCredentials {
   const basic = /^Basic\s+(\S+)/i.exec(header(headers, 'authorization') ?? '')?.[1];
   if (basic !== undefined) {

@@ -32,6 +32,10 @@ export interface ClickHouseHttpServerOptions {
   allowedHosts?: readonly string[];
   /** origins whose web pages may query the endpoint (none by default) */
   allowedOrigins?: readonly string[];
+  /** how long a request's headers and body may take to arrive, ms (default 120 000) */
+  requestTimeoutMs?: number;
+  /** most open connections (default 256); more are closed at once */
+  maxConnections?: number;
   /** max_execution_time of the read-only user's queries, seconds (default 60) */
   readerMaxExecutionSeconds?: number;
   /** max_memory_usage of each read-only query, bytes (default 2 GiB) */
@@ -123,7 +127,8 @@ export function createClickHouseHttpServer(
     });
   };
 
-  const server = createServer((req, res) => {
+  // Timeouts are checked every second (Node's default is every 30 s).
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     const task = route(req, res).catch((err: unknown) => {
       res.destroy(err as Error);
     });
@@ -132,6 +137,12 @@ export function createClickHouseHttpServer(
   });
   // ClickHouse keeps idle HTTP connections for 10 s (keep_alive_timeout); clients size their pools on it.
   server.keepAliveTimeout = 10_000;
+  // A client that stalls its headers or body is cut off, and idle sockets cannot pile up: the
+  // endpoint serves a few local services and analysts, not the public (a 256 MiB body over
+  // loopback takes seconds). Past the cap Node closes new sockets at once.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = opts.requestTimeoutMs ?? 120_000;
+  server.maxConnections = opts.maxConnections ?? 256;
 
   return {
     get url() {

@@ -30,7 +30,8 @@ export interface QueryRequest {
 /** Request headers the parser looks at (node's IncomingHttpHeaders fits). */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
-function header(headers: RequestHeaders, name: string): string | undefined {
+/** The first value of request header `name` (lower case), if any. */
+export function header(headers: RequestHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
