@@ -43,6 +43,7 @@ describe('migration runner on the ClickHouse engine', () => {
       '0004_page_stats_1m.sql',
       '0005_custom_stats_1m.sql',
       '0006_late_events_1m.sql',
+      '0007_user_profiles.sql',
     ]);
     expect(await tables(database)).toEqual([
       'custom_stats_1m',
@@ -56,15 +57,16 @@ describe('migration runner on the ClickHouse engine', () => {
       'page_stats_1m_mv',
       'schema_migrations',
       'sessions',
+      'user_profiles',
     ]);
     const second = await runMigrations({ client, database });
     expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toHaveLength(6);
+    expect(second.alreadyApplied).toHaveLength(7);
     const count = await client.query({
       query: `SELECT toString(count()) AS n FROM ${database}.schema_migrations`,
       format: 'JSONEachRow',
     });
-    expect(await count.json()).toEqual([{ n: '6' }]);
+    expect(await count.json()).toEqual([{ n: '7' }]);
   });
 
   it('refuses to run when an applied file changed, naming the file', async () => {
@@ -252,5 +254,53 @@ describe('migration runner on the ClickHouse engine', () => {
       format: 'JSONEachRow',
     });
     expect(await rows.json()).toEqual([{ minute: '2026-11-22 12:00:00', events: '3', late: '1' }]);
+  });
+
+  it('user_profiles keeps the newest update per user and source; events default to segment unknown', async () => {
+    const database = newDatabase();
+    await runMigrations({ client, database });
+    const profile = (source: string, segment: string, updatedAt: string) => ({
+      project_id: 'pk',
+      user_id: 'u1',
+      source,
+      segment,
+      traits: '{}',
+      updated_at: updatedAt,
+    });
+    await client.insert({
+      table: `${database}.user_profiles`,
+      values: [
+        profile('server', 'free', '2026-11-22 12:00:00.000'),
+        profile('sdk', '', '2026-11-22 12:00:05.000'),
+      ],
+      format: 'JSONEachRow',
+    });
+    // A newer update replaces the row; an older one arriving afterwards does not.
+    for (const [segment, at] of [
+      ['premium', '2026-11-22 13:00:00.000'],
+      ['stale', '2026-11-22 11:00:00.000'],
+    ] as const) {
+      await client.insert({
+        table: `${database}.user_profiles`,
+        values: [profile('server', segment, at)],
+        format: 'JSONEachRow',
+      });
+    }
+    await client.insert({
+      table: `${database}.events`,
+      values: [
+        { event_id: '0b5d1c6e-6f1a-4c3e-9a57-1d2b3c4d5e31', project_id: 'pk', type: 'click' },
+      ],
+      format: 'JSONEachRow',
+    });
+    const read = async (query: string) =>
+      (await client.query({ query, format: 'JSONEachRow' })).json();
+    expect(
+      await read(`SELECT source, segment FROM ${database}.user_profiles FINAL ORDER BY source`),
+    ).toEqual([
+      { source: 'sdk', segment: '' },
+      { source: 'server', segment: 'premium' },
+    ]);
+    expect(await read(`SELECT segment FROM ${database}.events`)).toEqual([{ segment: 'unknown' }]);
   });
 });

@@ -88,16 +88,19 @@ export async function runMigrations(options: MigrateOptions): Promise<MigrateRes
 
 const CREATE_HEAD =
   /^(\s*(?:--[^\n]*\n\s*)*CREATE\s+(?:DATABASE|TABLE|MATERIALIZED\s+VIEW|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?[A-Za-z0-9_.{}]+)/i;
+const ALTER_HEAD = /^(\s*(?:--[^\n]*\n\s*)*ALTER\s+TABLE\s+[A-Za-z0-9_.{}]+)/i;
 const MERGE_TREE_ENGINE =
   /(\bENGINE\s*=\s*)((?:Replacing|Aggregating|Summing|Collapsing|VersionedCollapsing)?MergeTree)\b/g;
 
 /**
- * Rewrites one CREATE statement for a cluster: `ON CLUSTER <cluster>` after the
- * object name, and `ReplicatedXMergeTree` for `XMergeTree` (the server's
- * default_replica_path / default_replica_name fill in the ZooKeeper path and
- * replica). Other statements pass through unchanged.
+ * Rewrites one CREATE or ALTER TABLE statement for a cluster: `ON CLUSTER
+ * <cluster>` after the object name, and `ReplicatedXMergeTree` for
+ * `XMergeTree` (the server's default_replica_path / default_replica_name fill
+ * in the ZooKeeper path and replica). Other statements pass through unchanged.
  */
 export function forCluster(statement: string, cluster: string): string {
+  const alter = ALTER_HEAD.exec(statement);
+  if (alter?.[1]) return `${alter[1]} ON CLUSTER ${cluster}${statement.slice(alter[1].length)}`;
   const head = CREATE_HEAD.exec(statement);
   if (!head?.[1]) return statement;
   const named = `${head[1]} ON CLUSTER ${cluster}${statement.slice(head[1].length)}`;

@@ -9,12 +9,14 @@ import { wireEvent } from './wire';
 describe('migration files', () => {
   it('reads the repo migrations in version order with checksums', async () => {
     const files = await readMigrationFiles();
-    expect(files.map((f) => f.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(files.map((f) => f.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(files.every((f) => /^[0-9a-f]{64}$/.test(f.checksum))).toBe(true);
     // 0004 holds the aggregate table and its materialized view.
     expect(files[3]?.statements).toHaveLength(2);
     // 0005: the table, its materialized view and the reading view.
     expect(files[4]?.statements).toHaveLength(3);
+    // 0007: user_profiles and the events' segment column.
+    expect(files[6]?.statements).toHaveLength(2);
   });
 
   it('splits on semicolons that end a line, not inside strings or comments', () => {
