@@ -15,6 +15,8 @@ export const LOCAL_CONFIG = Object.freeze({
   redis: Object.freeze({
     host: '127.0.0.1',
     port: 6379,
+    /** `stack:up -- --redis-replica`: the replica of the primary above */
+    replicaPort: 6380,
     startTimeoutMs: 20_000,
   }),
 });

@@ -26,6 +26,17 @@ export interface LocalService {
   stop(log: (line: string) => void): Promise<void>;
   /** optional: what runs, for the CLI's summary line, e.g. 'Apache Kafka 4.1.1' */
   readonly description?: string;
+  /** optional: the processes of a service made of several (a multi-broker Kafka cluster) */
+  members?(): Promise<ServiceMember[]>;
+}
+
+/** One process of a service made of several, as `status` and `down` list it. */
+export interface ServiceMember {
+  name: string;
+  address: string;
+  /** the pid gosight started it as, when alive */
+  pid: number | undefined;
+  healthy: boolean;
 }
 
 export { waitFor, WaitTimeoutError, type WaitForOptions } from './wait-for';
