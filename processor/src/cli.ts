@@ -12,6 +12,7 @@ import { runDlqReplay } from './cli/dlq-replay-command';
 import { ERROR_CODES, ProcessorError, messageOf, usageError } from './errors';
 import { runExportCommand } from './cli/export-command';
 import { runLagCommand } from './cli/lag-command';
+import { runTopFromConfig } from './cli/top-main';
 import { createWarehouse } from './warehouse/warehouse';
 
 const out = (line: string) => console.log(line);
@@ -97,6 +98,8 @@ async function run(command: Command, config: ProcessorConfig): Promise<number> {
         await client.close();
       }
     }
+    case 'top':
+      return await runTopFromConfig(command, config);
     case 'dlq-replay':
       await runDlqReplay({
         kafka: kafkaOf(config),

@@ -1,6 +1,7 @@
 /** Parses `gosight` command lines; bad flags are a usage error (exit 2). */
 import { parseArgs } from 'node:util';
 import { usageError } from '../errors';
+import { parseTopArgs, TOP_USAGE, type TopCommand } from './top-args';
 
 export type Command =
   | { name: 'help'; text: string }
@@ -12,6 +13,7 @@ export type Command =
       maxLag: number | undefined;
     }
   | { name: 'dlq-list'; limit: number; json: boolean }
+  | TopCommand
   | { name: 'dlq-replay'; since: number | undefined; dryRun: boolean; topic: string | undefined }
   | {
       name: 'export';
@@ -39,6 +41,7 @@ commands:
   dlq list     the most recent quarantined inputs (from events_quarantine)
   dlq replay   re-drive quarantined events from the DLQ topic after a fix
   export       stream a time range of a table to a Parquet, NDJSON or CSV file
+  top          live console view: events/s and top values per window, consumer lag
 
 Run \`gosight <command> --help\` for its flags. Configuration comes from the
 processor's environment variables (KAFKA_BROKERS, CLICKHOUSE_URL, ...).`,
@@ -234,5 +237,6 @@ export function parseCommand(argv: readonly string[], now = Date.now()): Command
     throw usageError(`unknown dlq command ${JSON.stringify(second)} (expected list or replay)`);
   }
   if (first === 'export') return parseExport(argv.slice(1), now);
+  if (first === 'top') return parseTopArgs(argv.slice(1)) ?? { name: 'help', text: TOP_USAGE };
   throw usageError(`unknown command ${JSON.stringify(first)}\n\n${USAGE.main}`);
 }
