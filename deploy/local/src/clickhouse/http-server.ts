@@ -140,8 +140,10 @@ export function createClickHouseHttpServer(
   // A client that stalls its headers or body is cut off, and idle sockets cannot pile up: the
   // endpoint serves a few local services and analysts, not the public (a 256 MiB body over
   // loopback takes seconds). Past the cap Node closes new sockets at once.
-  server.headersTimeout = 10_000;
+  // Node only enforces requestTimeout when it is at least headersTimeout, so the headers' limit
+  // never exceeds the whole request's.
   server.requestTimeout = opts.requestTimeoutMs ?? 120_000;
+  server.headersTimeout = Math.min(10_000, server.requestTimeout);
   server.maxConnections = opts.maxConnections ?? 256;
 
   return {
