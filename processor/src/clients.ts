@@ -27,6 +27,8 @@ export function settingsFromConfig(config: ProcessorConfig): ProcessorSettings {
     kafkaSessionTimeoutMs: config.GOSIGHT_KAFKA_SESSION_TIMEOUT_MS,
     metricsPort: config.METRICS_PORT,
     metricsHost: config.METRICS_HOST,
+    segmentRefreshMs: config.GOSIGHT_SEGMENT_REFRESH_SECONDS * 1000,
+    segmentCacheUsers: config.GOSIGHT_SEGMENT_CACHE_USERS,
   };
 }
 

@@ -36,6 +36,10 @@ export const processorEnv = z.object({
   GOSIGHT_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(500_000).default(50_000),
   GOSIGHT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   GOSIGHT_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
+  /** How often the segment cache reads new rows of user_profiles. */
+  GOSIGHT_SEGMENT_REFRESH_SECONDS: z.coerce.number().positive().max(3600).default(10),
+  /** Most users the segment cache holds (each a few hundred bytes). */
+  GOSIGHT_SEGMENT_CACHE_USERS: z.coerce.number().int().min(1).max(50_000_000).default(500_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });

@@ -62,6 +62,21 @@ export function createMetrics() {
       help: 'Sessions finalised by this replica sweeper',
       registers,
     }),
+    segmentUsers: new Gauge({
+      name: 'gosight_processor_segment_cache_users',
+      help: 'Users whose segment the segment cache holds',
+      registers,
+    }),
+    segmentEvicted: new Gauge({
+      name: 'gosight_processor_segment_cache_evicted',
+      help: 'Users the segment cache forgot to stay within GOSIGHT_SEGMENT_CACHE_USERS, since the start',
+      registers,
+    }),
+    segmentRefreshAge: new Gauge({
+      name: 'gosight_processor_segment_refresh_age_seconds',
+      help: 'Seconds since the segment cache last read user_profiles successfully',
+      registers,
+    }),
     lateEvents: new Counter({
       name: 'gosight_processor_session_late_events_total',
       help: 'Events for sessions already finalised (stored in events, not counted in the session)',

@@ -21,6 +21,8 @@ import { createCachedSessionStore } from './sessions/cached-session-store';
 import { createSessionSweeper, type Sweeper } from './sessions/session-sweeper';
 import type { SessionStore } from './sessions/session-store';
 import { createWarehouse } from './warehouse/warehouse';
+import { createSegmentCache } from './profiles/segment-cache';
+import { startSegmentRefresh, type SegmentRefresher } from './profiles/segment-refresh';
 
 export interface ProcessorSettings {
   topic: string;
@@ -37,7 +39,14 @@ export interface ProcessorSettings {
   /** 0 picks a free port; null runs without the HTTP port. */
   metricsPort: number | null;
   metricsHost: string;
+  /** How often the segment cache reads new rows of user_profiles (default 10 s). */
+  segmentRefreshMs?: number;
+  /** Most users the segment cache holds (default 500 000). */
+  segmentCacheUsers?: number;
 }
+
+export const DEFAULT_SEGMENT_REFRESH_MS = 10_000;
+export const DEFAULT_SEGMENT_CACHE_USERS = 500_000;
 
 /**
  * What the processor runs on; the caller creates (and closes) the clients.
@@ -65,6 +74,8 @@ export interface Processor {
   start(): Promise<void>;
   /** Finalises sessions idle right now (the sweeper also does this on its own interval). */
   sweepNow(): Promise<number>;
+  /** Reads what is new in user_profiles into the segment cache now (it also does every interval). */
+  refreshSegments(): Promise<number>;
   /** Finishes the batches in hand, commits, leaves the groups, stops the sweeper and the port. */
   close(): Promise<void>;
 }
@@ -100,6 +111,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const eventsSource = source(settings.group);
   // The ingestor's quarantined events reach ClickHouse through this group (dlq-recorder.ts).
   const dlqSource = source(`${settings.group}-dlq`, settings.dlqTopic);
+  const segments = createSegmentCache(settings.segmentCacheUsers ?? DEFAULT_SEGMENT_CACHE_USERS);
+  let lastRefresh = Date.now();
+  let refresher: SegmentRefresher | undefined;
   let sweeper: Sweeper | undefined;
   let server: OpsServer | undefined;
   let started = false;
@@ -124,6 +138,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       }
     }
     metrics.sessionsLive.set(await store.liveCount());
+    metrics.segmentUsers.set(segments.size);
+    metrics.segmentEvicted.set(segments.evicted);
+    metrics.segmentRefreshAge.set((Date.now() - lastRefresh) / 1000);
   }
 
   return {
@@ -147,7 +164,27 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         });
       }
       const dlq = deps.dlq ?? createDlqProducer(required(producer, 'dlq'), settings.dlqTopic);
-      await eventsSource.start(coalesce(createBatchFlush({ warehouse, dlq, store, metrics, log })));
+      refresher = startSegmentRefresh({
+        warehouse,
+        cache: segments,
+        intervalMs: settings.segmentRefreshMs ?? DEFAULT_SEGMENT_REFRESH_MS,
+        log,
+        onRefreshed: () => {
+          lastRefresh = Date.now();
+        },
+      });
+      // The segments are loaded before the first event is read; without ClickHouse the
+      // processor starts anyway (events cannot be stored then either) and reads them later.
+      const loaded = await refresher.refreshNow().catch((error: unknown) => {
+        log(
+          `segments: cannot read user_profiles at start, retrying every interval: ${String(error)}`,
+        );
+        return 0;
+      });
+      if (loaded > 0) log(`segments: ${segments.size} users' segments loaded`);
+      await eventsSource.start(
+        coalesce(createBatchFlush({ warehouse, dlq, store, metrics, log, segments })),
+      );
       await dlqSource.start(coalesce(createDlqRecorderFlush({ warehouse, metrics, log })));
       sweeper = createSessionSweeper({
         store,
@@ -167,10 +204,15 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       if (!sweeper) return Promise.resolve(0);
       return sweeper.sweepOnce();
     },
+    refreshSegments() {
+      if (!refresher) return Promise.resolve(0);
+      return refresher.refreshNow();
+    },
     close() {
       closing ??= (async () => {
         await Promise.all([eventsSource.close(), dlqSource.close()]);
         await sweeper?.close();
+        await refresher?.close();
         await Promise.all([producer?.disconnect(), admin?.disconnect()]);
         await server?.close();
         log('processor: stopped');

@@ -2,6 +2,7 @@ export * from './limits';
 export * from './wire';
 export * from './enriched';
 export * from './raw-message';
+export * from './profiles';
 export * from './validate';
 export * from './fast-checks';
 export * from './describe-issue';

@@ -21,6 +21,8 @@ export const LIMITS = {
   maxCustomPropKey: 128,
   maxCustomPropValue: 1024,
   maxProjectKey: 64,
+  /** A user's segment (profiles.ts). */
+  maxSegment: 128,
   /** Viewport and screen sides, CSS pixels. */
   maxPixels: 100_000,
   /** Page coordinates can be large on long pages. */

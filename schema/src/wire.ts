@@ -108,17 +108,29 @@ const propValue = z.union([
   z.null(),
 ]);
 
+/**
+ * A flat object of properties: a custom event's props, and a user's traits
+ * (profiles.ts), with the same bounds.
+ */
+export const flatProps = z
+  .record(z.string().min(1).max(LIMITS.maxCustomPropKey), propValue)
+  .refine((props) => Object.keys(props).length <= LIMITS.maxCustomProps, {
+    message: `at most ${LIMITS.maxCustomProps} properties`,
+  })
+  // The same bound as JSON Schema says it, for the generated validators (z.toJSONSchema drops refines).
+  .meta({ maxProperties: LIMITS.maxCustomProps });
+
+/**
+ * A custom event. The one named {@link IDENTIFY_EVENT} is `gosight.identify(userId, traits)`:
+ * its props are the user's traits (the processor keeps the latest per user in `user_profiles`).
+ */
 export const customPayload = z.object({
   name: z.string().min(1).max(LIMITS.maxCustomName),
-  props: z
-    .record(z.string().min(1).max(LIMITS.maxCustomPropKey), propValue)
-    .refine((props) => Object.keys(props).length <= LIMITS.maxCustomProps, {
-      message: `at most ${LIMITS.maxCustomProps} properties`,
-    })
-    // The same bound as JSON Schema says it, for the generated validators (z.toJSONSchema drops refines).
-    .meta({ maxProperties: LIMITS.maxCustomProps })
-    .optional(),
+  props: flatProps.optional(),
 });
+
+/** The custom event name that carries `gosight.identify`'s traits (PostHog names it the same). */
+export const IDENTIFY_EVENT = '$identify';
 
 /** Fields every event carries, whatever its type. */
 export const eventBase = z.object({

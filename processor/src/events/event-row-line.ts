@@ -8,7 +8,7 @@
  * 0.09 µs an event (`bench/processor/fast-paths.ts`), under 1 % of the
  * processor's CPU a row, so the row object is serialised as it is.
  */
-import type { EnrichedEvent } from '@gosight/schema';
+import { UNKNOWN_SEGMENT, type EnrichedEvent } from '@gosight/schema';
 import { toEventRow, type EventRow } from './event-row';
 
 /** The columns of a line, in order (the keys of EventRow). */
@@ -23,6 +23,7 @@ export const EVENT_COLUMNS = [
   'session_id',
   'anon_id',
   'user_id',
+  'segment',
   'url',
   'path',
   'referrer',
@@ -62,8 +63,8 @@ export const EVENT_COLUMNS = [
 ] as const satisfies readonly (keyof EventRow)[];
 
 /** The JSONCompactEachRow line (without newline) of one validated event's `events` row. */
-export function eventRowLine(event: EnrichedEvent): string {
-  const row = toEventRow(event);
+export function eventRowLine(event: EnrichedEvent, segment: string = UNKNOWN_SEGMENT): string {
+  const row = toEventRow(event, segment);
   // toEventRow builds its keys in EVENT_COLUMNS order (event-row-line.test.ts checks it).
   return JSON.stringify(Object.values(row));
 }

@@ -6,7 +6,7 @@
  * numbers: the ClickHouse engine reads an integer as ticks of the column's
  * precision (ms for DateTime64(3)), the cheapest exact form.
  */
-import type { EnrichedEvent } from '@gosight/schema';
+import { UNKNOWN_SEGMENT, type EnrichedEvent } from '@gosight/schema';
 
 /** One row of `events`, by column name. */
 export interface EventRow {
@@ -20,6 +20,8 @@ export interface EventRow {
   session_id: string;
   anon_id: string;
   user_id: string | null;
+  /** the user's segment at the event's time ('unknown' without one), from the segment cache */
+  segment: string;
   url: string;
   path: string;
   referrer: string;
@@ -140,8 +142,8 @@ export function liftPayload(event: EnrichedEvent): Lifted {
   }
 }
 
-/** The `events` row for one validated enriched event. */
-export function toEventRow(event: EnrichedEvent): EventRow {
+/** The `events` row for one validated enriched event of a user in `segment` at its time. */
+export function toEventRow(event: EnrichedEvent, segment: string = UNKNOWN_SEGMENT): EventRow {
   return {
     event_id: event.event_id,
     project_id: event.project_id,
@@ -153,6 +155,7 @@ export function toEventRow(event: EnrichedEvent): EventRow {
     session_id: event.session_id,
     anon_id: event.anon_id,
     user_id: event.user_id,
+    segment,
     url: event.url,
     path: event.path,
     referrer: event.referrer,

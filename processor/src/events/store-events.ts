@@ -1,6 +1,6 @@
 /**
  * The events half of a batch: one insert of the events' row lines, one of the
- * quarantined inputs (which then go to the DLQ for `gosight dlq replay`).
+ * profiles (user_profiles), one of the quarantined inputs (which then go to the DLQ for `gosight dlq replay`).
  * Infrastructure failures are retried in place (retry.ts) while the batch's
  * partitions are still ours.
  */
@@ -54,6 +54,15 @@ export function createEventsWriter(deps: EventsWriterDeps) {
       {
         count: rows.rows,
         run: (w) => w.insertBody('events', EVENT_COLUMNS, rows.bytes(), token),
+      },
+      deliveries,
+    );
+    // After the events: an identify event's profile row is never stored without the event.
+    await insert(
+      'user_profiles',
+      {
+        count: batch.profiles.length,
+        run: (w) => w.insert('user_profiles', batch.profiles, token),
       },
       deliveries,
     );

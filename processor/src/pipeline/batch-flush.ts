@@ -9,10 +9,13 @@ import { createBatchDecoder } from './decode-batch';
 import type { Delivery } from '../consume/event-source';
 import { createEventsWriter, type EventsWriterDeps } from '../events/store-events';
 import { createSessionsWriter, type SessionsWriterDeps } from '../sessions/store-sessions';
+import type { SegmentCache } from '../profiles/segment-cache';
 
 /** Creates the flush function of the processor's consumer group. */
-export function createBatchFlush(deps: EventsWriterDeps & SessionsWriterDeps) {
-  const decodeBatch = createBatchDecoder(deps.metrics);
+export function createBatchFlush(
+  deps: EventsWriterDeps & SessionsWriterDeps & { segments: SegmentCache },
+) {
+  const decodeBatch = createBatchDecoder(deps.metrics, deps.segments);
   const storeEvents = createEventsWriter(deps);
   const storeSessions = createSessionsWriter(deps);
   return async function flushBatch(deliveries: Delivery[]): Promise<void> {

@@ -12,6 +12,8 @@ import { createIngestPipeline } from './ingest-pipeline';
 import type { Metrics } from '../metrics';
 import { RowBody } from '../events/row-body';
 import { sessionEventOf, type SessionEvent } from '../sessions/session-store';
+import { identifyProfileRow, toProfileRow, type ProfileRow } from '../profiles/profile-row';
+import type { SegmentCache } from '../profiles/segment-cache';
 
 /** What one batch holds, decoded once. */
 export interface DecodedBatch {
@@ -22,13 +24,20 @@ export interface DecodedBatch {
   quarantined: DlqEntry[];
   /** the session fields of every valid event, in arrival order */
   sessionEvents: SessionEvent[];
+  /** the `user_profiles` rows: profiles messages and identify events */
+  profiles: ProfileRow[];
   messages: number;
 }
 
 const MAX_RAW_CHARS = 64 * 1024;
 
-/** Creates the function that decodes a batch once for both stores. */
-export function createBatchDecoder(metrics: Metrics) {
+/**
+ * Creates the function that decodes a batch once for both stores. Each event's
+ * row carries its user's segment at the event's time from `segments`; a
+ * server profile of the stream updates `segments` at once, for the events
+ * decoded after it.
+ */
+export function createBatchDecoder(metrics: Metrics, segments: SegmentCache) {
   const ingest = createIngestPipeline();
   return function decodeBatch(deliveries: readonly Delivery[]): DecodedBatch {
     const batch: DecodedBatch = {
@@ -36,27 +45,54 @@ export function createBatchDecoder(metrics: Metrics) {
       rows: new RowBody(),
       quarantined: [],
       sessionEvents: [],
+      profiles: [],
       messages: 0,
     };
     for (const delivery of deliveries) {
       for (const message of delivery.messages) {
         batch.messages += 1;
-        ingest(message, (result, input, single) => {
-          if (result.kind === 'ok') {
-            batch.rows.append(eventRowLine(result.value));
-            batch.sessionEvents.push(sessionEventOf(result.value));
-          } else if (result.kind === 'drop') {
+        const setAside = (
+          result: { kind: 'quarantine' | 'drop'; step: string; reason: string; rule?: string },
+          input: unknown,
+          single: boolean,
+        ) => {
+          if (result.kind === 'drop') {
             metrics.dropped.inc({ step: result.step });
-          } else {
-            // A bare message is kept as its bytes; an event out of an array as its own JSON.
-            const raw = single ? textOf(message.value) : JSON.stringify(input);
-            batch.quarantined.push({
-              key: message.key,
-              record: quarantineOf(raw, result, message.timestamp),
-            });
-            metrics.quarantined.inc({ step: result.step, reason: result.rule });
+            return;
           }
-        });
+          // A bare message is kept as its bytes; an event out of an array as its own JSON.
+          const raw = single ? textOf(message.value) : JSON.stringify(input);
+          batch.quarantined.push({
+            key: message.key,
+            record: quarantineOf(raw, result, message.timestamp),
+          });
+          metrics.quarantined.inc({ step: result.step, reason: result.rule ?? '' });
+        };
+        ingest(
+          message,
+          (result, input, single) => {
+            if (result.kind !== 'ok') return setAside(result, input, single);
+            const event = result.value;
+            const segment = segments.segmentAt(event.project_id, event.user_id, event.ts);
+            batch.rows.append(eventRowLine(event, segment));
+            batch.sessionEvents.push(sessionEventOf(event));
+            if (event.type === 'custom') {
+              const profile = identifyProfileRow(event);
+              if (profile) batch.profiles.push(profile);
+            }
+          },
+          (result, input) => {
+            if (result.kind !== 'ok') return setAside(result, input, false);
+            const profile = result.value;
+            segments.apply(
+              profile.project_id,
+              profile.user_id,
+              profile.segment,
+              profile.updated_at,
+            );
+            batch.profiles.push(toProfileRow(profile));
+          },
+        );
       }
     }
     metrics.batchSize.observe({ consumer: 'events' }, batch.messages);

@@ -1,12 +1,23 @@
-import { drop, ok, quarantine, rawMessageEvents, type StepResult } from '@gosight/schema';
+import {
+  drop,
+  ok,
+  profilesOfMessage,
+  quarantine,
+  rawMessageEvents,
+  type StepResult,
+} from '@gosight/schema';
 import type { BusMessage } from '../consume/event-source';
 
 export const DECODE_STEP = 'decode';
 
-/** The unchecked events of a message; `array` is false for a bare event (format 1). */
+/**
+ * The unchecked events of a message; `array` is false for a bare event (format 1).
+ * A profiles message (schema profiles.ts) has no events and its unchecked `profiles`.
+ */
 export interface DecodedMessage {
   events: readonly unknown[];
   array: boolean;
+  profiles?: readonly unknown[];
 }
 
 /**
@@ -22,6 +33,13 @@ export function createDecodeStep() {
       decoded = JSON.parse(message.value.toString('utf8'));
     } catch (error) {
       return quarantine(DECODE_STEP, `not JSON: ${(error as Error).message}`, 'not JSON');
+    }
+    // Only a bare object can be a profiles message: the array of a format-2 message is not looked into.
+    const profiles = Array.isArray(decoded) ? undefined : profilesOfMessage(decoded);
+    if (profiles !== undefined) {
+      return profiles.length === 0
+        ? quarantine(DECODE_STEP, 'profiles message carries no profile', 'empty profile list')
+        : ok({ events: [], array: false, profiles });
     }
     const events = rawMessageEvents(decoded);
     return events.length === 0

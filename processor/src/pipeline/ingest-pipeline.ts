@@ -3,9 +3,10 @@
  * into the events it carries, validate each. It only composes steps; each
  * step says what it did with its input.
  */
-import type { EnrichedEvent, StepResult } from '@gosight/schema';
+import type { EnrichedEvent, ProfileRecord, StepResult } from '@gosight/schema';
 import { createDecodeStep } from './decode-step';
 import type { BusMessage } from '../consume/event-source';
+import { createValidateProfileStep } from './validate-profile-step';
 import { createValidateStep } from './validate-step';
 
 /**
@@ -20,17 +21,36 @@ export type IngestResultHandler = (
   single: boolean,
 ) => void;
 
-/** Creates the pipeline that turns one bus message into enriched events or set-aside results. */
+/** Receives one result per profile of a profiles message, with the decoded input it came from. */
+export type ProfileResultHandler = (result: StepResult<ProfileRecord>, input: unknown) => void;
+
+/**
+ * Creates the pipeline that turns one bus message into enriched events or
+ * set-aside results; the profiles of a profiles message go to `eachProfile`
+ * (without one, they are set aside as unexpected).
+ */
 export function createIngestPipeline() {
   const decode = createDecodeStep();
   const validate = createValidateStep();
-  return function ingest(message: BusMessage, each: IngestResultHandler): void {
+  const validateProfile = createValidateProfileStep();
+  return function ingest(
+    message: BusMessage,
+    each: IngestResultHandler,
+    eachProfile?: ProfileResultHandler,
+  ): void {
     const decoded = decode(message);
     if (decoded.kind !== 'ok') {
       each(decoded, undefined, true);
       return;
     }
-    const { events, array } = decoded.value;
+    const { events, array, profiles } = decoded.value;
+    if (profiles !== undefined) {
+      for (const input of profiles) {
+        if (eachProfile) eachProfile(validateProfile(input), input);
+        else each(validate(input), input, false);
+      }
+      return;
+    }
     for (const input of events) each(validate(input), input, !array);
   };
 }

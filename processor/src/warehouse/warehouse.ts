@@ -26,7 +26,7 @@ export interface Warehouse {
   readonly database: string;
 }
 
-export type WarehouseTable = 'events' | 'sessions' | 'events_quarantine';
+export type WarehouseTable = 'events' | 'sessions' | 'events_quarantine' | 'user_profiles';
 
 /** Creates the warehouse on an existing client; the caller owns (and closes) the client. */
 export function createWarehouse(client: ClickHouseClient, database: string): Warehouse {
