@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.integration.test.ts', '**/*.failover.test.ts'],
           environment: 'node',
         },
       },
@@ -24,6 +24,19 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Integration tests share one broker and one ClickHouse engine on a
           // 2-core machine; files run one at a time so timings stay sane.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Failover under load (issue 19): a 3-broker Kafka cluster, Redis primary + replica
+          // and a Redis Cluster of their own; `npm test -- failover`, also part of `npm test`.
+          name: 'failover',
+          include: ['test/failover/**/*.failover.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['./test/failover/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

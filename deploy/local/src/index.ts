@@ -12,6 +12,12 @@ export type { CommandResult } from './run-command';
 export { kafkaService } from './kafka/kafka-service';
 export { redisService } from './redis/redis-service';
 export { runKafkaTool } from './kafka/run-kafka-tool';
+export {
+  createKafkaCluster,
+  type KafkaCluster,
+  type KafkaClusterOptions,
+  type KafkaNode,
+} from './kafka/kafka-cluster';
 export { localClickHouseWriter } from './clickhouse/service';
 export {
   WRITER_PASSWORD_FILE,

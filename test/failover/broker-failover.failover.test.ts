@@ -1,0 +1,113 @@
+/**
+ * Failover 1: kill -9 the broker that leads the most partitions while beacons flow through
+ * two ingestors into two processors; start it again 20 s later. Every 202'd event is in
+ * ClickHouse exactly once as a query sees it; the ingestors' 503s were retried by the
+ * clients and ended stored; every session row is exact.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBeaconLoad } from './beacon-load';
+import { failoverCluster, failoverStateDir, FAILOVER_PORTS } from './failover-topology';
+import { startRedisProcess, type RedisProcess } from './redis-process';
+import { countsLine, createScenario, ORIGIN, PROJECT, type Scenario } from './scenario';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const cluster = failoverCluster();
+let redis: RedisProcess;
+let scenario: Scenario;
+
+beforeAll(async () => {
+  redis = await startRedisProcess(
+    FAILOVER_PORTS.redisPrimary,
+    `${failoverStateDir()}/redis-broker`,
+  );
+  scenario = await createScenario({
+    name: 'broker',
+    brokers: cluster.brokers,
+    redisUrl: redis.url,
+  });
+});
+
+afterAll(async () => {
+  // Whatever happened, the killed broker is back for the next file.
+  await Promise.all(cluster.nodes.map((n) => n.spawn().catch(() => false)));
+  await cluster.waitHealthy(120_000).catch((e: unknown) => console.log(String(e)));
+  await scenario?.cleanup();
+  await redis?.stop();
+});
+
+describe('a broker killed with SIGKILL under load', () => {
+  it('loses no 202d event and stores each once as queried', async () => {
+    const log = (line: string) => console.log(`[broker failover] ${line}`);
+    const ingestors = [
+      await scenario.ingestor('ingestor-a'),
+      await scenario.ingestor('ingestor-b'),
+    ];
+    await scenario.processor('processor-a');
+    await scenario.processor('processor-b');
+    const load = startBeaconLoad({
+      ports: ingestors.map((i) => i.port),
+      project: PROJECT,
+      origin: ORIGIN,
+      concurrency: 80,
+      batches: 5,
+      perBatch: 4,
+      intervalMs: 1200,
+      giveUpMs: 90_000,
+    });
+    await sleep(8_000);
+
+    const leaders = await scenario.leaders();
+    const byBroker = new Map<number, number>();
+    for (const leader of leaders.values()) byBroker.set(leader, (byBroker.get(leader) ?? 0) + 1);
+    const [victimId, led] = [...byBroker].sort((a, b) => b[1] - a[1])[0] ?? [1, 0];
+    const victim = cluster.nodes.find((n) => n.id === victimId);
+    if (!victim) throw new Error(`no node ${victimId}`);
+    log(
+      `leaders per broker ${JSON.stringify(Object.fromEntries(byBroker))}; kill -9 ${victim.name} (leads ${led} of 12)`,
+    );
+    const killedAt = Date.now();
+    await victim.kill();
+
+    // The others take its partitions over once the controller gives up on it.
+    let movedAfterMs: number | undefined;
+    for (let i = 0; i < 60 && movedAfterMs === undefined; i++) {
+      await sleep(500);
+      const now = await scenario.leaders().catch(() => undefined);
+      if (now && [...now.values()].every((l) => l !== victimId && l >= 0)) {
+        movedAfterMs = Date.now() - killedAt;
+      }
+    }
+    log(
+      `leadership moved off ${victim.name} ${movedAfterMs === undefined ? 'not within 30 s' : `after ${(movedAfterMs / 1000).toFixed(1)} s`}`,
+    );
+    await sleep(Math.max(0, 20_000 - (Date.now() - killedAt)));
+    await victim.spawn();
+    await cluster.waitHealthy(120_000);
+    log(
+      `${victim.name} restarted; cluster whole again ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
+    );
+    await sleep(8_000);
+    const report = await load.stop();
+    const counts = await scenario.verify(report, log);
+    log(countsLine(counts, report));
+    const window = report.failureWindow;
+    log(
+      window
+        ? `non-202 answers from ${((window.first - killedAt) / 1000).toFixed(1)} s to ${((window.last - killedAt) / 1000).toFixed(1)} s after the kill`
+        : 'no non-202 answer at all',
+    );
+
+    expect(movedAfterMs).toBeDefined();
+    expect(report.givenUp).toBe(0);
+    expect(counts.accepted).toBe(counts.sent);
+    expect(counts.missing).toBe(0);
+    expect(counts.stored).toBe(counts.accepted);
+    expect(counts.duplicatesAsQueried).toBe(0);
+    expect(counts.sessionRows).toBe(counts.sessions);
+    expect(counts.sessionMismatches).toBe(0);
+    expect(counts.notFinalisedOnce).toBe(0);
+    // Only 202s and the 503s (or refused connections) a client retries; no other 5xx.
+    const others = [...report.statuses.keys()].filter((s) => !['202', '503', 'error'].includes(s));
+    expect(others).toEqual([]);
+  });
+});

@@ -1,0 +1,378 @@
+/**
+ * One failover scenario's production topology on the failover cluster: its own topic
+ * (12 partitions, replication factor 3), DLQ topic, consumer group, ClickHouse database and
+ * Redis key prefix; two ingestors and two processors, each the real entry point (src/main.ts)
+ * in a child process; and the checks every scenario ends with (events exactly once as
+ * queried, every session row exact, each session finalised once).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { runMigrations } from '@gosight/schema';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { uniqueSuffix } from '../services';
+import type { LoadReport } from './beacon-load';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const PROJECT = 'pk_failover';
+export const ORIGIN = 'https://shop.example.com';
+/** Sessions idle this long are finalised; longer than any retry of the load. */
+export const SESSION_IDLE_SECONDS = 30;
+
+/** A service child (ingestor or processor) that can be stopped, killed and started again. */
+export interface ServiceChild {
+  readonly name: string;
+  /** its HTTP port (ingestor) or metrics port (processor) */
+  readonly port: number;
+  running(): boolean;
+  start(): Promise<void>;
+  /** SIGTERM and wait: a drain */
+  stop(): Promise<number | string | undefined>;
+  /** SIGKILL and wait */
+  kill(): Promise<number | string | undefined>;
+  output(): string;
+}
+
+export interface ScenarioOptions {
+  name: string;
+  brokers: string[];
+  /** REDIS_URL of the processors (changeable: the Redis failover repoints them) */
+  redisUrl: string;
+  /** extra processor environment, e.g. GOSIGHT_REDIS_WAIT_REPLICAS */
+  processorEnv?: Record<string, string>;
+}
+
+/** What a scenario's checks found, for the test's assertions and its printed line. */
+export interface ScenarioCounts {
+  sent: number;
+  accepted: number;
+  /** count() FINAL over the scenario's events */
+  stored: number;
+  /** 202'd ids missing from the table */
+  missing: number;
+  /** rows a query (FINAL) returns beyond one per event id */
+  duplicatesAsQueried: number;
+  /** rows before merges beyond one per id (retries, replays); FINAL hides them */
+  copiesBeforeMerge: number;
+  sessions: number;
+  sessionRows: number;
+  /** session rows whose event or page count differs from what was 202'd for it */
+  sessionMismatches: number;
+  /** sessions with other than one finalised row */
+  notFinalisedOnce: number;
+  /** the processors' gosight_processor_sessions_finalised_total, summed */
+  finalisedByProcessors: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type Scenario = Awaited<ReturnType<typeof createScenario>>;
+
+/** Creates the scenario's topics and database; starts nothing yet. */
+export async function createScenario(options: ScenarioOptions) {
+  const suffix = uniqueSuffix();
+  const names = {
+    topic: `failover.${options.name}.raw.${suffix}`,
+    dlq: `failover.${options.name}.dlq.${suffix}`,
+    group: `failover-${options.name}-${suffix}`,
+    database: `failover_${options.name.replaceAll('-', '_')}_${suffix}`,
+    prefix: `failover:${options.name}:${suffix}:`,
+  };
+  const kafka = new Kafka({
+    clientId: `failover-${options.name}`,
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic: names.topic, numPartitions: 12, replicationFactor: 3 },
+      { topic: names.dlq, numPartitions: 1, replicationFactor: 3 },
+    ],
+    waitForLeaders: true,
+  });
+  const { CLICKHOUSE_USER, CLICKHOUSE_PASSWORD } = process.env;
+  const CLICKHOUSE_URL = process.env.CLICKHOUSE_URL ?? '';
+  if (!CLICKHOUSE_URL) throw new Error('CLICKHOUSE_URL is not set (test/failover/global-setup.ts)');
+  const auth = { username: CLICKHOUSE_USER ?? 'default', password: CLICKHOUSE_PASSWORD ?? '' };
+  const clickhouse: ClickHouseClient = createClient({
+    url: CLICKHOUSE_URL,
+    ...auth,
+    request_timeout: 120_000,
+  });
+  await runMigrations({ client: clickhouse, database: names.database });
+  let redisUrl = options.redisUrl;
+  const children: ServiceChild[] = [];
+
+  function child(
+    name: string,
+    entry: string,
+    port: number,
+    env: () => Record<string, string>,
+    /** true once the child's output since this start says it serves */
+    ready: (out: string) => boolean,
+  ): ServiceChild {
+    let proc: ChildProcess | undefined;
+    let out = '';
+    let exited: Promise<number | string> | undefined;
+    const signal = async (sig: NodeJS.Signals) => {
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return undefined;
+      proc.kill(sig);
+      const timer = setTimeout(() => proc?.kill('SIGKILL'), 40_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    };
+    const handle: ServiceChild = {
+      name,
+      port,
+      running: () => proc !== undefined && proc.exitCode === null && proc.signalCode === null,
+      async start() {
+        const mark = out.length;
+        proc = spawn(process.execPath, ['--import', 'tsx', entry], {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env() },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const p = proc;
+        p.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+        p.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+        exited = new Promise((resolve) =>
+          p.once('exit', (code, sig) => resolve(code ?? sig ?? 'unknown')),
+        );
+        const deadline = Date.now() + 90_000;
+        while (!ready(out.slice(mark))) {
+          if (p.exitCode !== null || Date.now() > deadline) {
+            throw new Error(`${name} did not start:\n${out.slice(-3000)}`);
+          }
+          await sleep(100);
+        }
+      },
+      stop: () => signal('SIGTERM'),
+      kill: () => signal('SIGKILL'),
+      output: () => out,
+    };
+    children.push(handle);
+    return handle;
+  }
+
+  const baseEnv = () => ({
+    KAFKA_BROKERS: options.brokers.join(','),
+    GOSIGHT_TOPIC_RAW: names.topic,
+    GOSIGHT_TOPIC_DLQ: names.dlq,
+  });
+
+  async function ingestor(name: string): Promise<ServiceChild> {
+    const port = await freePort();
+    let healthy = false;
+    const c = child(
+      name,
+      'ingestor/src/main.ts',
+      port,
+      () => ({
+        ...baseEnv(),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        GOSIGHT_INGESTOR_METRICS_PORT: '0',
+        GOSIGHT_PROJECTS: JSON.stringify([{ key: PROJECT, origins: [ORIGIN] }]),
+        GOSIGHT_LOG_LEVEL: 'warn',
+        GOSIGHT_RETRY_AFTER_SECONDS: '1',
+      }),
+      () => {
+        if (!healthy) {
+          void fetch(`http://127.0.0.1:${port}/readyz`)
+            .then((r) => (healthy = r.ok))
+            .catch(() => undefined);
+        }
+        return healthy;
+      },
+    );
+    await c.start();
+    return c;
+  }
+
+  async function processor(name: string): Promise<ServiceChild> {
+    const port = await freePort();
+    const c = child(
+      name,
+      'processor/src/main.ts',
+      port,
+      () => ({
+        ...baseEnv(),
+        REDIS_URL: redisUrl,
+        CLICKHOUSE_URL,
+        CLICKHOUSE_USER: auth.username,
+        CLICKHOUSE_PASSWORD: auth.password,
+        CLICKHOUSE_DATABASE: names.database,
+        GOSIGHT_CONSUMER_GROUP: names.group,
+        GOSIGHT_REDIS_PREFIX: names.prefix,
+        GOSIGHT_SESSION_IDLE_MINUTES: String(SESSION_IDLE_SECONDS / 60),
+        GOSIGHT_SWEEP_INTERVAL_SECONDS: '1',
+        GOSIGHT_BATCH_MAX_WAIT_MS: '500',
+        GOSIGHT_KAFKA_SESSION_TIMEOUT_MS: '10000',
+        METRICS_PORT: String(port),
+        ...options.processorEnv,
+      }),
+      (out) => out.includes('processor: consuming'),
+    );
+    await c.start();
+    return c;
+  }
+
+  const count = async (sql: string): Promise<number> => {
+    const r = await clickhouse.query({
+      query: sql.replaceAll('{db}', names.database),
+      format: 'JSONEachRow',
+    });
+    return Number(((await r.json<{ n: string }>())[0] ?? { n: 'NaN' }).n);
+  };
+  const rows = async <T>(sql: string): Promise<T[]> => {
+    const r = await clickhouse.query({
+      query: sql.replaceAll('{db}', names.database),
+      format: 'JSONEachRow',
+    });
+    return r.json<T>();
+  };
+
+  /** The processors' finalised-sessions counters (running ones). */
+  async function finalisedByProcessors(): Promise<number> {
+    let sum = 0;
+    for (const c of children.filter((x) => x.name.startsWith('processor') && x.running())) {
+      const text = await fetch(`http://127.0.0.1:${c.port}/metrics`).then((r) => r.text());
+      for (const line of text.split('\n')) {
+        if (line.startsWith('gosight_processor_sessions_finalised_total')) {
+          sum += Number(line.split(' ').pop());
+        }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Waits until every 202'd event is stored and every session is finalised, then counts.
+   * Everything that must hold is in the result; the test asserts it.
+   */
+  async function verify(load: LoadReport, log: (line: string) => void): Promise<ScenarioCounts> {
+    const t0 = Date.now();
+    const accepted = load.accepted.size;
+    const sessions = load.perSession.size;
+    const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check().catch(() => false))) {
+        if (Date.now() > deadline) {
+          log(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
+          return;
+        }
+        await sleep(1000);
+      }
+    };
+    await until(
+      'the 202d events in ClickHouse',
+      async () => (await count('SELECT uniqExact(event_id) AS n FROM {db}.events')) >= accepted,
+      120_000,
+    );
+    await until(
+      'every session finalised',
+      async () =>
+        (await count('SELECT countIf(NOT is_live) AS n FROM {db}.sessions FINAL')) >= sessions,
+      (SESSION_IDLE_SECONDS + 90) * 1000,
+    );
+    log(`stored and finalised ${((Date.now() - t0) / 1000).toFixed(1)} s after the load ended`);
+    const storedIds = new Set(
+      (await rows<{ id: string }>('SELECT toString(event_id) AS id FROM {db}.events FINAL')).map(
+        (r) => r.id,
+      ),
+    );
+    let missing = 0;
+    for (const id of load.accepted) if (!storedIds.has(id)) missing += 1;
+    const stored = await count('SELECT count() AS n FROM {db}.events FINAL');
+    const distinct = await count('SELECT uniqExact(event_id) AS n FROM {db}.events');
+    const raw = await count('SELECT count() AS n FROM {db}.events');
+    const sessionRows = await rows<{ session_id: string; events: string; pages: string }>(
+      'SELECT session_id, event_count AS events, page_count AS pages FROM {db}.sessions FINAL',
+    );
+    let sessionMismatches = 0;
+    for (const r of sessionRows) {
+      const expected = load.perSession.get(r.session_id);
+      if (!expected || expected.events !== Number(r.events) || expected.pages !== Number(r.pages)) {
+        sessionMismatches += 1;
+      }
+    }
+    sessionMismatches += Math.max(0, sessions - sessionRows.length);
+    const notFinalisedOnce = await count(
+      'SELECT count() AS n FROM (SELECT session_id, countIf(NOT is_live) AS finals FROM {db}.sessions GROUP BY session_id) WHERE finals != 1',
+    );
+    return {
+      sent: load.sent,
+      accepted,
+      stored,
+      missing,
+      duplicatesAsQueried: stored - distinct,
+      copiesBeforeMerge: raw - distinct,
+      sessions,
+      sessionRows: sessionRows.length,
+      sessionMismatches,
+      notFinalisedOnce,
+      finalisedByProcessors: await finalisedByProcessors(),
+    };
+  }
+
+  return {
+    names,
+    admin,
+    clickhouse,
+    ingestor,
+    processor,
+    count,
+    verify,
+    /** Points processors started from now on at another Redis (the promoted replica). */
+    setRedisUrl(url: string) {
+      redisUrl = url;
+    },
+    /** Partition → leader broker id of the scenario's topic. */
+    async leaders(): Promise<Map<number, number>> {
+      const meta = await admin.fetchTopicMetadata({ topics: [names.topic] });
+      return new Map(
+        (meta.topics[0]?.partitions ?? []).map((p) => [p.partitionId, p.leader] as const),
+      );
+    },
+    /** Stops every child, drops the database, topics and group. Safe to call twice. */
+    async cleanup() {
+      for (const c of children) await c.kill().catch(() => undefined);
+      await clickhouse
+        .command({ query: `DROP DATABASE IF EXISTS ${names.database}` })
+        .catch(() => undefined);
+      await admin.deleteGroups([names.group]).catch(() => undefined);
+      await admin.deleteTopics({ topics: [names.topic, names.dlq] }).catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+      await clickhouse.close().catch(() => undefined);
+    },
+  };
+}
+
+/** One line with a scenario's counts, as each test prints it. */
+export function countsLine(c: ScenarioCounts, load: LoadReport): string {
+  const statuses = [...load.statuses].map(([s, n]) => `${s}: ${n}`).join(', ');
+  return (
+    `sent ${c.sent}, 202'd ${c.accepted}, stored ${c.stored} (missing ${c.missing}), ` +
+    `duplicates as queried ${c.duplicatesAsQueried} (copies before merge ${c.copiesBeforeMerge}); ` +
+    `sessions ${c.sessions}, rows ${c.sessionRows}, mismatched ${c.sessionMismatches}, ` +
+    `not finalised exactly once ${c.notFinalisedOnce}, finalised by the processors ${c.finalisedByProcessors}; ` +
+    `requests ${load.requests} (${statuses}), retries ${load.retries}, given up ${load.givenUp}, ` +
+    `longest retry ${(load.longestRetryMs / 1000).toFixed(1)} s`
+  );
+}
