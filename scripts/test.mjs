@@ -1,5 +1,5 @@
 // `npm test`: the one command CI runs. Lint, typecheck, SDK build + size
-// guard, unit + integration tests (vitest) against the real local stack, and
+// guard, unit + integration + failover tests (vitest) against the real local stack, and
 // the browser tests (Playwright + Debian's Chromium). Every step runs even
 // after a failure, so one run shows everything that is wrong; the last line
 // is `N passed, N failed` (vitest tests + Playwright tests + one per check).
@@ -125,7 +125,7 @@ if (existsSync(join(root, 'sdk/rollup.config.mjs'))) {
 // Bring the real services up once for every suite below.
 const stackEnv = {};
 const startedServices = [];
-const needStack = ['integration', 'browser'].some(wanted);
+const needStack = ['integration', 'failover', 'browser'].some(wanted);
 if (
   needStack &&
   (!process.env.KAFKA_BROKERS || !process.env.REDIS_URL || !process.env.CLICKHOUSE_URL)
@@ -181,7 +181,9 @@ const vitestCounts = (r) => ({
   failed: r.numFailedTests ?? 0,
   skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0),
 });
-for (const project of ['unit', 'integration']) {
+// failover: a 3-broker Kafka cluster, Redis primary + replica and a Redis Cluster of its own
+// (test/failover/global-setup.ts), killed and restarted under load; ClickHouse is the stack's.
+for (const project of ['unit', 'integration', 'failover']) {
   const file = join(outDir, `vitest-${project}.json`);
   await suite(
     project,
