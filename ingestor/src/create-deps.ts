@@ -10,6 +10,7 @@ import { serverLimitsOf, type IngestorConfig } from './config';
 import { noGeoLookup, openGeoLookup } from './enrich/geo-lookup';
 import type { EventProducer } from './bus/event-producer';
 import { createKafkaProducer } from './bus/kafka-producer';
+import { createPlatformaticProducer } from './bus/platformatic-producer';
 import { createProjectRegistry } from './projects';
 import { createUserAgentParser } from './enrich/user-agent';
 import { createVisitorSalt } from './enrich/visitor-salt';
@@ -43,17 +44,20 @@ export async function createIngestorDeps(
   } else {
     logger.warn('GEOIP_DB is not set: country, region and city stay empty');
   }
+  const producerOptions = {
+    brokers: config.KAFKA_BROKERS ?? [],
+    maxBufferedEvents: config.GOSIGHT_BUFFER_MAX_EVENTS,
+    maxBufferedBytes: config.GOSIGHT_BUFFER_MAX_BYTES,
+    batchSize: config.GOSIGHT_PRODUCE_BATCH_SIZE,
+    lingerMs: config.GOSIGHT_PRODUCE_LINGER_MS,
+    ackTimeoutMs: config.GOSIGHT_PRODUCE_TIMEOUT_MS,
+    log: logger,
+  };
   const producer =
     options.producer ??
-    createKafkaProducer({
-      brokers: config.KAFKA_BROKERS ?? [],
-      maxBufferedEvents: config.GOSIGHT_BUFFER_MAX_EVENTS,
-      maxBufferedBytes: config.GOSIGHT_BUFFER_MAX_BYTES,
-      batchSize: config.GOSIGHT_PRODUCE_BATCH_SIZE,
-      lingerMs: config.GOSIGHT_PRODUCE_LINGER_MS,
-      ackTimeoutMs: config.GOSIGHT_PRODUCE_TIMEOUT_MS,
-      log: logger,
-    });
+    (config.GOSIGHT_KAFKA_CLIENT === 'platformatic'
+      ? createPlatformaticProducer(producerOptions)
+      : createKafkaProducer(producerOptions));
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;

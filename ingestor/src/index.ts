@@ -12,6 +12,10 @@ export {
 } from './bus/event-producer';
 export { createKafkaProducer, type KafkaProducerOptions } from './bus/kafka-producer';
 export {
+  createPlatformaticProducer,
+  type PlatformaticProducerOptions,
+} from './bus/platformatic-producer';
+export {
   createGeoLookup,
   openGeoLookup,
   noGeoLookup,

@@ -1,81 +1,26 @@
 /**
- * The Kafka adapter of the event-bus port: one idempotent kafkajs producer
- * (acks=all), fed by a bounded buffer and flushed in micro-batches — one
- * `sendBatch` at a time (kafkajs keeps an idempotent producer to one request
- * in flight per broker anyway). When nothing is in flight, a flush starts
- * after `lingerMs` or as soon as `batchSize` messages wait; while a request
- * is in flight everything that arrives gathers, and the next request carries
- * all of it (up to MAX_REQUEST_BYTES), so batches grow with load and the
- * broker round trip is paid once per batch, not once per `batchSize`.
- * The buffer is bounded in messages and bytes; when it is full, `send` fails
- * fast with BUS_BUFFER_FULL (the route answers 503).
+ * The kafkajs adapter of the event-bus port (the default client): one
+ * idempotent kafkajs producer (acks=all, one request in flight), fed by the
+ * bounded, micro-batching buffer of `batching-producer.ts`.
  *
  * kafkajs is used through its API only (no patched internals: issue 15).
- * What it is handed is prepared once: key and value as Buffers, header
- * values as shared Buffers. Keys go to partitions by kafkajs's
- * DefaultPartitioner (the Java client's murmur2), named explicitly.
+ * Keys go to partitions by kafkajs's DefaultPartitioner (the Java client's
+ * murmur2), named explicitly.
  */
+import { Kafka, Partitioners, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
+import type { EventProducer } from './event-producer';
 import {
-  Kafka,
-  Partitioners,
-  logLevel,
-  type ISocketFactory,
-  type Message,
-  type Producer,
-} from 'kafkajs';
-import type { FastifyBaseLogger as Logger } from 'fastify';
-import { BusError, type EventProducer, type TopicMessages } from './event-producer';
+  createBatchingProducer,
+  type BatchingOptions,
+  type KafkaClientDriver,
+  type OutgoingMessage,
+} from './batching-producer';
 
-export interface KafkaProducerOptions {
+export interface KafkaProducerOptions extends BatchingOptions {
   brokers: readonly string[];
   clientId?: string;
-  /** Most events held (queued + in flight), counted by each message's `events`. */
-  maxBufferedEvents: number;
-  /** Most bytes (keys + values) held. */
-  maxBufferedBytes: number;
-  /** With nothing in flight, flush as soon as this many messages wait (a request carries all that wait). */
-  batchSize: number;
-  /** With nothing in flight, longest wait before a flush when fewer than `batchSize` messages wait. */
-  lingerMs: number;
-  /** How long `send` waits for the acknowledgement before BUS_TIMEOUT. */
-  ackTimeoutMs: number;
-  log: Logger;
   /** Replaces kafkajs's TCP connect; tests route every broker connection through a proxy with it. */
   socketFactory?: ISocketFactory;
-}
-
-/**
- * Largest sum of message sizes put in one sendBatch. Kafka bounds each
- * partition's record batch by `message.max.bytes` (1 MiB by default, also the
- * topics' default `max.message.bytes`); which partition a key lands on is only
- * known inside kafkajs, so the whole request stays below that bound, leaving
- * room for the per-record overhead (~20 B + headers ~50 B a message).
- */
-const MAX_REQUEST_BYTES = 900 * 1024;
-/** Sizes in the byte bound include this per-message overhead (record framing + headers). */
-const MESSAGE_OVERHEAD_BYTES = 80;
-
-interface PendingSend {
-  remaining: number;
-  settled: boolean;
-  resolve: () => void;
-  reject: (error: BusError) => void;
-  timer: NodeJS.Timeout | undefined;
-}
-
-/** A message as kafkajs takes it. */
-interface Outgoing extends Message {
-  key: Buffer | null;
-  value: Buffer;
-  headers: Record<string, Buffer>;
-}
-
-interface Queued {
-  topic: string;
-  message: Outgoing;
-  bytes: number;
-  events: number;
-  owner: PendingSend;
 }
 
 /** Creates the producer and starts connecting in the background (sends wait for it). */
@@ -99,196 +44,23 @@ export function createKafkaProducer(options: KafkaProducerOptions): EventProduce
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
   });
-
-  let queue: Queued[] = [];
-  let bufferedEvents = 0;
-  let bufferedBytes = 0;
-  let connected = false;
-  let closing = false;
-  let inFlightSince: number | undefined;
-  let lingerTimer: NodeJS.Timeout | undefined;
-  let drained: (() => void) | undefined;
-  const requestListeners: ((seconds: number, messages: number) => void)[] = [];
-
-  const connecting = producer.connect().then(
-    () => {
-      connected = true;
-      flushSoon();
+  const driver: KafkaClientDriver = {
+    connect: () => producer.connect(),
+    async send(messages) {
+      await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
     },
-    (error: unknown) => options.log.error({ err: error }, 'kafka producer could not connect'),
-  );
-
-  function settle(owner: PendingSend, error?: BusError): void {
-    if (owner.settled) return;
-    owner.settled = true;
-    if (owner.timer) clearTimeout(owner.timer);
-    if (error) owner.reject(error);
-    else owner.resolve();
-  }
-
-  function flushSoon(): void {
-    if (inFlightSince !== undefined || !connected || queue.length === 0) return;
-    if (queue.length >= options.batchSize || closing || options.lingerMs === 0) {
-      void flush();
-      return;
-    }
-    lingerTimer ??= setTimeout(() => {
-      lingerTimer = undefined;
-      void flush();
-    }, options.lingerMs);
-  }
-
-  async function flush(): Promise<void> {
-    if (inFlightSince !== undefined || !connected || queue.length === 0) return;
-    if (lingerTimer) clearTimeout(lingerTimer);
-    lingerTimer = undefined;
-    let count = 0;
-    let bytes = 0;
-    while (count < queue.length) {
-      const next = queue[count];
-      if (next === undefined || (count > 0 && bytes + next.bytes > MAX_REQUEST_BYTES)) break;
-      bytes += next.bytes;
-      count++;
-    }
-    const batch = queue.slice(0, count);
-    queue = queue.slice(count);
-    inFlightSince = Date.now();
-    const started = performance.now();
-    try {
-      await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(batch) });
-      const seconds = (performance.now() - started) / 1000;
-      for (const listener of requestListeners) listener(seconds, batch.length);
-      for (const item of batch) {
-        item.owner.remaining--;
-        if (item.owner.remaining === 0) settle(item.owner);
-      }
-    } catch (error) {
-      options.log.error({ err: error }, 'kafka sendBatch failed');
-      const failure = new BusError('BUS_UNAVAILABLE', 'Kafka refused the events', {
-        cause: error,
-      });
-      for (const item of batch) settle(item.owner, failure);
-    } finally {
-      for (const item of batch) bufferedEvents -= item.events;
-      bufferedBytes -= bytes;
-      inFlightSince = undefined;
-    }
-    if (queue.length === 0 && drained) drained();
-    // What queued up during the round trip goes out at once: the round trip was its linger.
-    if (queue.length > 0) void flush();
-  }
-
-  return {
-    send(batch: readonly TopicMessages[]): Promise<void> {
-      if (closing) {
-        return Promise.reject(new BusError('BUS_UNAVAILABLE', 'the producer is shutting down'));
-      }
-      const owner: PendingSend = {
-        remaining: 0,
-        settled: false,
-        resolve: noop,
-        reject: noop,
-        timer: undefined,
-      };
-      const items: Queued[] = [];
-      let bytes = 0;
-      let eventCount = 0;
-      for (const { topic, messages } of batch) {
-        for (const { key, value, headers, events = 1 } of messages) {
-          const message: Outgoing = {
-            key: key === null ? null : Buffer.from(key),
-            value: Buffer.from(value),
-            headers: bufferHeaders(headers),
-          };
-          const size =
-            message.value.length +
-            (message.key === null ? 0 : message.key.length) +
-            MESSAGE_OVERHEAD_BYTES;
-          bytes += size;
-          items.push({ topic, message, bytes: size, events, owner });
-          eventCount += events;
-        }
-      }
-      if (items.length === 0) return Promise.resolve();
-      if (
-        bufferedEvents + eventCount > options.maxBufferedEvents ||
-        bufferedBytes + bytes > options.maxBufferedBytes
-      ) {
-        return Promise.reject(
-          new BusError('BUS_BUFFER_FULL', 'the produce buffer is full; Kafka is slow or down'),
-        );
-      }
-      return new Promise<void>((resolve, reject) => {
-        owner.remaining = items.length;
-        owner.resolve = resolve;
-        owner.reject = reject;
-        owner.timer = setTimeout(
-          () => settle(owner, new BusError('BUS_TIMEOUT', 'Kafka did not acknowledge in time')),
-          options.ackTimeoutMs,
-        );
-        for (const item of items) queue.push(item);
-        bufferedEvents += eventCount;
-        bufferedBytes += bytes;
-        flushSoon();
-      });
-    },
-
-    isReady() {
-      const stalled =
-        inFlightSince !== undefined && Date.now() - inFlightSince > options.ackTimeoutMs;
-      return connected && !closing && !stalled && bufferedEvents < options.maxBufferedEvents;
-    },
-
-    bufferedEvents: () => bufferedEvents,
-
-    observeRequests(listener) {
-      requestListeners.push(listener);
-    },
-
-    async close() {
-      if (closing) return;
-      closing = true;
-      await Promise.race([connecting, delay(options.ackTimeoutMs)]);
-      if (bufferedEvents > 0 && connected) {
-        const done = new Promise<void>((resolve) => (drained = resolve));
-        flushSoon();
-        await Promise.race([done, delay(options.ackTimeoutMs * 2)]);
-      }
-      if (lingerTimer) clearTimeout(lingerTimer);
-      const leftover = queue;
-      queue = [];
-      const failure = new BusError('BUS_UNAVAILABLE', 'the producer shut down before delivery');
-      for (const item of leftover) settle(item.owner, failure);
-      await producer.disconnect();
-    },
+    disconnect: () => producer.disconnect(),
   };
+  return createBatchingProducer(options, driver);
 }
 
-function groupByTopic(batch: readonly Queued[]) {
-  const byTopic = new Map<string, Outgoing[]>();
-  for (const { topic, message } of batch) {
-    let list = byTopic.get(topic);
-    if (!list) byTopic.set(topic, (list = []));
+function groupByTopic(messages: readonly OutgoingMessage[]) {
+  const byTopic = new Map<string, OutgoingMessage[]>();
+  for (const message of messages) {
+    let list = byTopic.get(message.topic);
+    if (!list) byTopic.set(message.topic, (list = []));
     list.push(message);
   }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-/** Header objects are shared per project and type (bus-messages.ts), so are their Buffer forms. */
-const headerBuffers = new WeakMap<Readonly<Record<string, string>>, Record<string, Buffer>>();
-
-function bufferHeaders(headers: Readonly<Record<string, string>>): Record<string, Buffer> {
-  let encoded = headerBuffers.get(headers);
-  if (!encoded) {
-    encoded = {};
-    for (const name of Object.keys(headers)) encoded[name] = Buffer.from(headers[name] ?? '');
-    headerBuffers.set(headers, encoded);
-  }
-  return encoded;
-}
-
-function noop(): void {}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  // kafkajs reads key, value and headers; the message's `topic` field is left unread.
+  return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
 }

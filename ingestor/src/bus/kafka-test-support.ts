@@ -11,6 +11,7 @@ import { buildApp, type AppDeps, type IngestorApp } from '../app';
 import type { EventProducer } from './event-producer';
 import { noGeoLookup } from '../enrich/geo-lookup';
 import { createKafkaProducer, type KafkaProducerOptions } from './kafka-producer';
+import { createPlatformaticProducer } from './platformatic-producer';
 import { testProjects } from '../test-support';
 import { createUserAgentParser } from '../enrich/user-agent';
 
@@ -112,14 +113,25 @@ export interface KafkaTestApp {
   close(): Promise<void>;
 }
 
+/** The producer settings a test chooses: the client (kafkajs by default) and its bounds. */
+export type TestProducerOptions = Pick<
+  KafkaProducerOptions,
+  'maxBufferedEvents' | 'ackTimeoutMs' | 'socketFactory'
+> & {
+  client?: 'kafkajs' | 'platformatic';
+  /** Bootstrap brokers instead of the local stack's (e.g. a proxy in front of it). */
+  bootstrap?: string[];
+};
+
 /**
  * Creates `ingestor-<name>-raw/dlq-<suffix>` topics and an app producing to
- * them through a real kafkajs producer; `producer` overrides its buffer and
- * timeout settings (and can route connections through a proxy).
+ * them through a real Kafka producer (kafkajs, or @platformatic/kafka with
+ * `client: 'platformatic'`); `producer` overrides its buffer and timeout
+ * settings (and can route connections through a proxy).
  */
 export async function startKafkaTestApp(
   name: string,
-  producer: Pick<KafkaProducerOptions, 'maxBufferedEvents' | 'ackTimeoutMs' | 'socketFactory'>,
+  producer: TestProducerOptions,
   app: Pick<AppDeps, 'retryAfterSeconds'> = {},
 ): Promise<KafkaTestApp> {
   const brokers = serviceEnv().kafkaBrokers;
@@ -127,14 +139,19 @@ export async function startKafkaTestApp(
   const topics = { raw: `ingestor-${name}-raw-${suffix}`, dlq: `ingestor-${name}-dlq-${suffix}` };
   const dropTopics = await createTopics(brokers, [topics.raw, topics.dlq]);
   const logger = pino({ level: 'silent' });
-  const kafkaProducer = createKafkaProducer({
-    brokers,
+  const { client = 'kafkajs', bootstrap = brokers, socketFactory, ...bounds } = producer;
+  const common = {
+    brokers: bootstrap,
     maxBufferedBytes: 16 * 1024 * 1024,
     batchSize: 500,
     lingerMs: 2,
     log: logger,
-    ...producer,
-  });
+    ...bounds,
+  };
+  const kafkaProducer =
+    client === 'platformatic'
+      ? createPlatformaticProducer({ ...common, retryDelayMs: 100 })
+      : createKafkaProducer({ ...common, ...(socketFactory ? { socketFactory } : {}) });
   const built = await buildApp({
     producer: kafkaProducer,
     geo: noGeoLookup,
