@@ -21,6 +21,7 @@ import type { GeoLookup } from './enrich/geo-lookup';
 import { HEALTH_PATH, registerHealthRoutes } from './http/health-routes';
 import { createMetrics, type IngestMetrics } from './metrics';
 import type { ProjectRegistry } from './projects';
+import { profilesRoute } from './http/profiles-route';
 import { registerSdkRoute } from './http/sdk-route';
 import { DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './http/server-limits';
 import type { UserAgentParser } from './enrich/user-agent';
@@ -143,6 +144,14 @@ export async function buildApp(deps: AppDeps): Promise<IngestorApp> {
     rateLimitRedis: deps.rateLimitRedis,
     isShuttingDown,
     visitorSalt: deps.visitorSalt ?? createVisitorSalt(),
+  });
+  await app.register(profilesRoute, {
+    producer: deps.producer,
+    projects: deps.projects,
+    rawTopic: (deps.topics ?? TOPICS).raw,
+    clock: deps.clock ?? Date.now,
+    retryAfterSeconds,
+    isShuttingDown,
   });
   registerSdkRoute(app, { ...deps.sdk, log: deps.logger });
   registerHealthRoutes(app, { producer: deps.producer, isShuttingDown });

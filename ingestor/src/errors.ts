@@ -38,6 +38,23 @@ export const ERROR_CATALOGUE = {
     retriable: false,
     message: 'this origin is not allowed for the project',
   },
+  PROFILES_FROM_BROWSER: {
+    status: 403,
+    retriable: false,
+    message:
+      'POST /v1/profiles is server to server: a request from a browser (Origin or Sec-Fetch-* header) is refused; never put the project secret in a page',
+  },
+  SECRET_MISSING: {
+    status: 401,
+    retriable: false,
+    message: 'POST /v1/profiles needs the header Authorization: Bearer <project secret>',
+  },
+  SECRET_INVALID: {
+    status: 401,
+    retriable: false,
+    message: 'the secret matches no project (GOSIGHT_PROJECTS "secret")',
+  },
+  PROFILES_INVALID: { status: 400, retriable: false, message: 'the profiles are malformed' },
   RATE_LIMITED: { status: 429, retriable: true, message: 'too many requests, retry later' },
   BUS_BUFFER_FULL: {
     status: 503,
