@@ -45,7 +45,8 @@ export function inPlace(
   size?: { columns: number; rows: number },
 ): string {
   let shown = [...lines];
-  if (size) {
+  // A terminal that does not know its size (0 x 0, as under `script`) is not cut.
+  if (size && size.columns > 0 && size.rows > 0) {
     shown = shown.slice(0, Math.max(1, size.rows - 1));
     shown = shown.map((l) => (l.length > size.columns ? l.slice(0, size.columns) : l));
   }

@@ -123,6 +123,10 @@ describe('inPlace', () => {
     expect(inPlace(['ab', 'c'])).toBe('\u001b[Hab\u001b[K\nc\u001b[K\n\u001b[J');
   });
 
+  it('does not cut for a terminal of unknown size', () => {
+    expect(inPlace(['ab'], { columns: 0, rows: 0 })).toBe('\u001b[Hab\u001b[K\n\u001b[J');
+  });
+
   it('cuts lines to the terminal width and the frame to its height', () => {
     expect(inPlace(['abcdef', 'g', 'h'], { columns: 3, rows: 3 })).toBe(
       '\u001b[Habc\u001b[K\ng\u001b[K\n\u001b[J',
