@@ -12,6 +12,7 @@ import { runDlqReplay } from './cli/dlq-replay-command';
 import { ERROR_CODES, ProcessorError, messageOf, usageError } from './errors';
 import { runExportCommand } from './cli/export-command';
 import { runLagCommand } from './cli/lag-command';
+import { runProfilesImport } from './cli/profiles-import-command';
 import { runTopFromConfig } from './cli/top-main';
 import { createWarehouse } from './warehouse/warehouse';
 
@@ -100,6 +101,26 @@ async function run(command: Command, config: ProcessorConfig): Promise<number> {
     }
     case 'top':
       return await runTopFromConfig(command, config);
+    case 'profiles-import': {
+      const client = createClient({
+        url: config.CLICKHOUSE_URL,
+        username: config.CLICKHOUSE_USER,
+        password: config.CLICKHOUSE_PASSWORD,
+      });
+      try {
+        const warehouse = createWarehouse(client, config.CLICKHOUSE_DATABASE);
+        const result = await runProfilesImport({
+          ...command,
+          warehouse,
+          now: Date.now(),
+          out,
+          err,
+        });
+        return result.bad > 0 ? 1 : 0;
+      } finally {
+        await client.close();
+      }
+    }
     case 'dlq-replay':
       await runDlqReplay({
         kafka: kafkaOf(config),

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { usageError } from '../errors';
 import { parseTopArgs, TOP_USAGE, type TopCommand } from './top-args';
+import { parseProfilesArgs, PROFILES_USAGE, type ProfilesImportCommand } from './profiles-args';
 
 export type Command =
   | { name: 'help'; text: string }
@@ -14,6 +15,7 @@ export type Command =
     }
   | { name: 'dlq-list'; limit: number; json: boolean }
   | TopCommand
+  | ProfilesImportCommand
   | { name: 'dlq-replay'; since: number | undefined; dryRun: boolean; topic: string | undefined }
   | {
       name: 'export';
@@ -42,6 +44,7 @@ commands:
   dlq replay   re-drive quarantined events from the DLQ topic after a fix
   export       stream a time range of a table to a Parquet, NDJSON or CSV file
   top          live console view: events/s and top values per window, consumer lag
+  profiles import  store user profiles (segment, traits) from a CSV or NDJSON file
 
 Run \`gosight <command> --help\` for its flags. Configuration comes from the
 processor's environment variables (KAFKA_BROKERS, CLICKHOUSE_URL, ...).`,
@@ -238,5 +241,8 @@ export function parseCommand(argv: readonly string[], now = Date.now()): Command
   }
   if (first === 'export') return parseExport(argv.slice(1), now);
   if (first === 'top') return parseTopArgs(argv.slice(1)) ?? { name: 'help', text: TOP_USAGE };
+  if (first === 'profiles') {
+    return parseProfilesArgs(argv.slice(1)) ?? { name: 'help', text: PROFILES_USAGE };
+  }
   throw usageError(`unknown command ${JSON.stringify(first)}\n\n${USAGE.main}`);
 }
