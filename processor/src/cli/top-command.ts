@@ -117,9 +117,28 @@ export async function runTopCommand(options: TopCommandOptions): Promise<number>
     }
   }
 
+  // One lag read at a time. The first frame waits for it; later frames wait at most
+  // a second and otherwise show the last status, so a slow or unreachable Kafka
+  // (seconds per failed connect) neither slows the refresh nor delays Ctrl-C.
+  let lastLag: LagStatus | undefined;
+  let lagRead: Promise<LagStatus> | undefined;
+  async function currentLag(): Promise<LagStatus> {
+    lagRead ??= options.readLag().then((status) => {
+      lastLag = status;
+      lagRead = undefined;
+      return status;
+    });
+    if (lastLag === undefined) return lagRead;
+    const previous = lastLag;
+    const patience = sleep(Math.min(1000, command.intervalMs), previous, { signal }).catch(
+      () => previous,
+    );
+    return Promise.race([lagRead, patience]);
+  }
+
   async function frame(): Promise<TopFrame> {
     const at = now();
-    const [windows, lag] = await Promise.all([readWindows(at), options.readLag()]);
+    const [windows, lag] = await Promise.all([readWindows(at), currentLag()]);
     return {
       now: at,
       windowMs: command.windowMs,

@@ -387,6 +387,48 @@ describe('gosight top, live', () => {
     expect(written.at(-1)).toBe('\u001b[?25h');
   });
 
+  it('keeps refreshing with the last lag while a lag read hangs, and stops at once', async () => {
+    const stop = new AbortController();
+    const frames: string[] = [];
+    let reads = 0;
+    const started = Date.now();
+    const code = await runTopCommand({
+      client: reader,
+      database: env.settings.database,
+      where: env.clickhouseUrl,
+      command: {
+        name: 'top',
+        windowMs: MINUTE,
+        by: 'type',
+        projects: [projectA],
+        windows: 10,
+        top: 5,
+        once: false,
+        intervalMs: 200,
+      },
+      readLag: () => {
+        reads += 1;
+        // The first read answers; the next one hangs (a broker that stopped answering).
+        return reads === 1
+          ? Promise.resolve({ kind: 'groups', groups: [{ group: 'g', topic: 't', total: 7 }] })
+          : new Promise(() => undefined);
+      },
+      write: (text) => {
+        frames.push(text);
+        if (frames.length === 4) stop.abort();
+      },
+      err: () => undefined,
+      tty: false,
+      signal: stop.signal,
+    });
+    expect(code).toBe(0);
+    expect(reads).toBe(2);
+    expect(frames).toHaveLength(4);
+    for (const frame of frames) expect(frame).toContain('\nlag      g 7 (t)\n');
+    // Four frames 200 ms apart, each waiting at most 200 ms for the hung read.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('prints successive tables when not on a terminal and exits 0 on SIGINT', async () => {
     const child = spawn(
       process.execPath,
