@@ -20,7 +20,7 @@ import {
   wellFormed,
   type RedisSessionStoreOptions,
 } from './redis-session-store';
-import { foldSession, type SessionHash } from './session-fold';
+import { flattenHash, foldSession, type SessionHash } from './session-fold';
 import { PUT_SCRIPT } from './session-scripts';
 import type { ApplyOutcome, SessionEvent, SessionStore } from './session-store';
 import { stateFromHash } from './session-state-codec';
@@ -178,7 +178,11 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
             outcomes.push(closedOutcome(member, bySession.get(member)?.length ?? 0));
           } else {
             remember(member, entry);
-            outcomes.push({ kind: 'live', state: stateFromHash(flat(entry.hash)), changed: false });
+            outcomes.push({
+              kind: 'live',
+              state: stateFromHash(flattenHash(entry.hash)),
+              changed: false,
+            });
           }
         });
       }
@@ -188,7 +192,7 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
         const reply = replies[i] ?? [];
         if (reply[0] === 'ok') {
           w.hash.version = reply[1] ?? '';
-          outcomes.push({ kind: 'live', state: stateFromHash(flat(w.hash)), changed: true });
+          outcomes.push({ kind: 'live', state: stateFromHash(flattenHash(w.hash)), changed: true });
         } else if (reply[0] === 'closed') {
           cache.delete(w.member);
           outcomes.push(closedOutcome(w.member, bySession.get(w.member)?.length ?? 0));
@@ -217,12 +221,6 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
     liveCount: () => lua.liveCount(),
     close: () => lua.close(),
   };
-}
-
-function flat(hash: SessionHash): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(hash)) out.push(k, v);
-  return out;
 }
 
 function closedOutcome(member: string, ignored: number): ApplyOutcome {

@@ -5,10 +5,21 @@
  * The state can be written out (`snapshot()`) and read back
  * (`createMemorySessionStore({ snapshot })`), so a restart does not lose it.
  */
+import { flattenHash, foldSession, type SessionHash } from './session-fold';
 import type { ApplyOutcome, SessionEvent, SessionState, SessionStore } from './session-store';
+import { stateFromHash } from './session-state-codec';
 
-/** A session plus the bookkeeping that decides entry, exit and first touch. */
+/**
+ * A session as the Redis store keeps it: the hash session-fold.ts folds events into (its
+ * `version` field included) and the ids already counted.
+ */
 interface Entry {
+  hash: SessionHash;
+  seen: string[];
+}
+
+/** Version 1 kept a SessionState plus the fold's bookkeeping; read, converted on load. */
+interface EntryV1 {
   state: SessionState;
   seen: string[];
   startId: string;
@@ -20,17 +31,24 @@ interface Entry {
 }
 
 interface SnapshotData {
-  v: 1;
+  v: 2;
   sessions: [string, Entry][];
   live: [string, number][];
   fin: [string, number][];
   closed: [string, { version: number; expiresAt: number }][];
 }
 
+type AnySnapshot =
+  | SnapshotData
+  | (Omit<SnapshotData, 'v' | 'sessions'> & {
+      v: 1;
+      sessions: [string, EntryV1][];
+    });
+
 export interface MemorySessionStoreOptions {
   /** How long a finalised session's tombstone keeps late copies of its events out. */
   tombstoneTtlMs: number;
-  /** A string from `snapshot()` to start from. */
+  /** A string from `snapshot()` to start from (this version's or the one before). */
   snapshot?: string;
   /** Epoch ms; tests move time with it. */
   clock?: () => number;
@@ -47,7 +65,7 @@ const member = (projectId: string, sessionId: string) => JSON.stringify([project
 /** Creates the in-memory session store (optionally from a snapshot). */
 export function createMemorySessionStore(options: MemorySessionStoreOptions): MemorySessionStore {
   const clock = options.clock ?? Date.now;
-  const sessions = new Map<string, Entry>();
+  const sessions = new Map<string, SessionHash>();
   const seenSets = new Map<string, Set<string>>();
   const live = new Map<string, number>(); // member → last activity, ms
   const fin = new Map<string, number>(); // member → claim time, ms
@@ -55,9 +73,15 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
   let lastUs = 0;
 
   if (options.snapshot !== undefined) {
-    const data = JSON.parse(options.snapshot) as SnapshotData;
+    const data = JSON.parse(options.snapshot) as AnySnapshot;
+    if (data.v !== 1 && data.v !== 2) {
+      throw new Error(
+        `session snapshot has version ${String((data as { v: unknown }).v)}; this build reads 1 and 2`,
+      );
+    }
     for (const [m, entry] of data.sessions) {
-      sessions.set(m, entry);
+      const hash = data.v === 1 ? hashFromV1(entry as EntryV1) : (entry as Entry).hash;
+      sessions.set(m, hash);
       seenSets.set(m, new Set(entry.seen));
     }
     for (const [m, t] of data.live) live.set(m, t);
@@ -76,66 +100,12 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
     return false;
   };
 
-  function applyOne(entry: Entry | undefined, event: SessionEvent): Entry {
-    const facts = factsOf(event);
-    const ts = event.ts;
-    const id = event.event_id;
-    const e: Entry = entry ?? {
-      state: emptyState(event.project_id, event.session_id),
-      seen: [],
-      startId: '',
-      endId: '',
-      touchRank: Number.POSITIVE_INFINITY,
-      touchTs: 0,
-      touchId: '',
-      userTs: null,
-    };
-    const s = e.state;
-    const fresh = entry === undefined;
-    if (fresh || ts < s.startedAt || (ts === s.startedAt && id < e.startId)) {
-      s.startedAt = ts;
-      e.startId = id;
-      s.entryUrl = event.url;
-      s.entryPath = event.path;
-      s.anonId = event.anon_id;
-      s.browser = event.browser;
-      s.os = event.os;
-      s.deviceType = event.device_type;
-      s.country = event.country;
-    }
-    if (fresh || ts > s.endedAt || (ts === s.endedAt && id > e.endId)) {
-      s.endedAt = ts;
-      e.endId = id;
-      s.exitUrl = event.url;
-      s.exitPath = event.path;
-    }
-    // First touch: the earliest page view (any event until there is one).
-    const rank = event.type === 'page_view' ? 0 : 1;
-    if (
-      rank < e.touchRank ||
-      (rank === e.touchRank && (ts < e.touchTs || (ts === e.touchTs && id < e.touchId)))
-    ) {
-      e.touchRank = rank;
-      e.touchTs = ts;
-      e.touchId = id;
-      s.referrer = event.referrer;
-      s.utmSource = facts.utmSource;
-      s.utmMedium = facts.utmMedium;
-      s.utmCampaign = facts.utmCampaign;
-    }
-    if (event.user_id !== null && (e.userTs === null || ts >= e.userTs)) {
-      s.userId = event.user_id;
-      e.userTs = ts;
-    }
-    s.eventCount += 1;
-    if (event.type === 'page_view') s.pageCount += 1;
-    if (event.type === 'click') s.clickCount += 1;
-    if (event.type === 'js_error') s.errorCount += 1;
-    if (facts.scroll > s.maxScrollDepth) s.maxScrollDepth = facts.scroll;
-    if (facts.rage) s.hasRageClick = true;
-    if (facts.dead) s.hasDeadClick = true;
-    return e;
-  }
+  /** Raises the version: never lower than before, and at least now in microseconds. */
+  const bump = (hash: SessionHash, us: number) => {
+    hash.version = String(Math.max(Number(hash.version ?? 0) + 1, us));
+  };
+
+  const stateOf = (hash: SessionHash) => stateFromHash(flattenHash(hash));
 
   return {
     async apply(events) {
@@ -159,26 +129,20 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
           });
           continue;
         }
-        let entry = sessions.get(m);
+        const hash = sessions.get(m) ?? {};
         let seen = seenSets.get(m);
         if (!seen) seenSets.set(m, (seen = new Set()));
-        let changed = false;
-        for (const event of list) {
-          if (seen.has(event.event_id)) continue;
-          seen.add(event.event_id);
-          entry = applyOne(entry, event);
-          changed = true;
-        }
-        if (!entry) continue;
+        const changed = foldSession(hash, seen, list).length > 0;
+        if (!changed && !sessions.has(m)) continue;
         if (changed) {
           const us = nowUs();
-          entry.state.version = Math.max(entry.state.version + 1, us);
-          sessions.set(m, entry);
+          bump(hash, us);
+          sessions.set(m, hash);
           live.set(m, Math.floor(us / 1000));
           // An event for a session being finalised reopens it; release() then sees the new version.
           fin.delete(m);
         }
-        outcomes.push({ kind: 'live', state: { ...entry.state }, changed });
+        outcomes.push({ kind: 'live', state: stateOf(hash), changed });
       }
       return outcomes;
     },
@@ -199,14 +163,14 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
       const claimed: SessionState[] = [];
       for (const m of picked) {
         live.delete(m);
-        const entry = sessions.get(m);
-        if (!entry) {
+        const hash = sessions.get(m);
+        if (!hash) {
           fin.delete(m);
           continue;
         }
         fin.set(m, nowMs);
-        entry.state.version = Math.max(entry.state.version + 1, us);
-        claimed.push({ ...entry.state });
+        bump(hash, us);
+        claimed.push(stateOf(hash));
       }
       return claimed;
     },
@@ -214,8 +178,8 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
     async release(state) {
       await Promise.resolve();
       const m = member(state.projectId, state.sessionId);
-      const entry = sessions.get(m);
-      if (!entry || entry.state.version !== state.version) return false;
+      const hash = sessions.get(m);
+      if (!hash || Number(hash.version) !== state.version) return false;
       sessions.delete(m);
       seenSets.delete(m);
       fin.delete(m);
@@ -231,8 +195,11 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
     snapshot() {
       const now = clock();
       const data: SnapshotData = {
-        v: 1,
-        sessions: [...sessions].map(([m, e]) => [m, { ...e, seen: [...(seenSets.get(m) ?? [])] }]),
+        v: 2,
+        sessions: [...sessions].map(([m, hash]) => [
+          m,
+          { hash, seen: [...(seenSets.get(m) ?? [])] },
+        ]),
         live: [...live],
         fin: [...fin],
         closed: [...closed].filter(([, c]) => c.expiresAt > now),
@@ -250,64 +217,47 @@ function sortedByScore(index: Map<string, number>): [string, number][] {
   return [...index].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
 }
 
-function factsOf(event: SessionEvent) {
-  const facts = {
-    utmSource: '',
-    utmMedium: '',
-    utmCampaign: '',
-    scroll: 0,
-    rage: false,
-    dead: false,
+/** The hash a version-1 entry stands for (the fields session-fold.ts reads and writes). */
+function hashFromV1(e: EntryV1): SessionHash {
+  const s = e.state;
+  const hash: SessionHash = {
+    project: s.projectId,
+    session: s.sessionId,
+    anon: s.anonId,
+    start_ts: String(s.startedAt),
+    start_id: e.startId,
+    entry_url: s.entryUrl,
+    entry_path: s.entryPath,
+    browser: s.browser,
+    os: s.os,
+    device: s.deviceType,
+    country: s.country,
+    end_ts: String(s.endedAt),
+    end_id: e.endId,
+    exit_url: s.exitUrl,
+    exit_path: s.exitPath,
+    referrer: s.referrer,
+    utm_source: s.utmSource,
+    utm_medium: s.utmMedium,
+    utm_campaign: s.utmCampaign,
+    events: String(s.eventCount),
+    pages: String(s.pageCount),
+    clicks: String(s.clickCount),
+    errors: String(s.errorCount),
+    scroll: String(s.maxScrollDepth),
+    version: String(s.version),
   };
-  switch (event.type) {
-    case 'page_view':
-      facts.utmSource = event.payload.utm_source ?? '';
-      facts.utmMedium = event.payload.utm_medium ?? '';
-      facts.utmCampaign = event.payload.utm_campaign ?? '';
-      break;
-    case 'click':
-      facts.rage = event.payload.rage ?? false;
-      facts.dead = event.payload.dead ?? false;
-      break;
-    case 'scroll':
-      facts.scroll = event.payload.depth;
-      break;
-    case 'page_leave':
-      facts.scroll = event.payload.max_scroll;
-      break;
-    default:
-      break;
+  // JSON wrote an unset rank (Infinity) as null; a stored entry always had one.
+  if (typeof e.touchRank === 'number') {
+    hash.touch_rank = String(e.touchRank);
+    hash.touch_ts = String(e.touchTs);
+    hash.touch_id = e.touchId;
   }
-  return facts;
-}
-
-function emptyState(projectId: string, sessionId: string): SessionState {
-  return {
-    projectId,
-    sessionId,
-    anonId: '',
-    userId: null,
-    startedAt: 0,
-    endedAt: 0,
-    entryUrl: '',
-    entryPath: '',
-    exitUrl: '',
-    exitPath: '',
-    eventCount: 0,
-    pageCount: 0,
-    clickCount: 0,
-    errorCount: 0,
-    maxScrollDepth: 0,
-    hasRageClick: false,
-    hasDeadClick: false,
-    referrer: '',
-    utmSource: '',
-    utmMedium: '',
-    utmCampaign: '',
-    browser: '',
-    os: '',
-    deviceType: '',
-    country: '',
-    version: 0,
-  };
+  if (s.userId !== null && e.userTs !== null) {
+    hash.user = s.userId;
+    hash.user_ts = String(e.userTs);
+  }
+  if (s.hasRageClick) hash.rage = '1';
+  if (s.hasDeadClick) hash.dead = '1';
+  return hash;
 }

@@ -90,3 +90,10 @@ export function foldSession(
   }
   return added;
 }
+
+/** The hash as Redis replies with it: `k1, v1, k2, v2, ...`. */
+export function flattenHash(hash: SessionHash): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(hash)) out.push(k, v);
+  return out;
+}
