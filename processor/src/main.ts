@@ -22,10 +22,10 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  // The single-machine adapters (in-process bus, in-memory session store) are a later issue.
+  // The in-process bus and the memory session store run inside `npm start` (standalone/), not here.
   if (!config.KAFKA_BROKERS || !config.REDIS_URL) {
     console.error(
-      'processor: KAFKA_BROKERS and REDIS_URL are required (the single-machine bus and session store are not built yet)',
+      'processor: KAFKA_BROKERS and REDIS_URL are required; on one machine without Kafka and Redis, run `npm start`, which includes the processor',
     );
     return 2;
   }
