@@ -1,0 +1,68 @@
+/**
+ * `npm run bi [-- up|stop|status]`: Superset with gosight's dashboards on
+ * 127.0.0.1 (deploy/bi/README.md). Exit 0 done, 1 a step failed, 2 bad
+ * configuration or usage.
+ */
+import { readFileSync } from 'node:fs';
+import { MissingToolError } from '../missing-tool-error';
+import { BiConfigError, readBiConfig } from './bi-config';
+import { ADMIN_USER, dataFiles, setupBi } from './bi-setup';
+import { isHealthy, runningPid, serverUrl, stopServer } from './superset-server';
+
+const print = (line: string): void => console.log(line);
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] ?? 'up';
+  if (argv.length > 1 || !['up', 'stop', 'status'].includes(command)) {
+    console.error('usage: npm run bi [-- up|stop|status]');
+    return 2;
+  }
+  let config;
+  try {
+    config = readBiConfig();
+  } catch (err) {
+    if (err instanceof BiConfigError) {
+      console.error(`bi: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (command === 'stop') {
+    const pid = await stopServer(config);
+    print(pid === undefined ? 'bi: Superset was not running' : `bi: Superset stopped (pid ${pid})`);
+    return 0;
+  }
+  if (command === 'status') {
+    const pid = runningPid(config);
+    const healthy = await isHealthy(config);
+    print(
+      pid === undefined
+        ? `bi: not running${healthy ? ` (something else answers on ${serverUrl(config)})` : ''}`
+        : `bi: running, pid ${pid}, ${serverUrl(config)} ${healthy ? 'healthy' : 'NOT answering'}`,
+    );
+    return pid !== undefined && healthy ? 0 : 1;
+  }
+  try {
+    const url = await setupBi(config, print);
+    let remembered = '';
+    try {
+      readFileSync(dataFiles(config).adminPassword, 'utf8');
+      remembered = ` (password in ${dataFiles(config).adminPassword})`;
+    } catch {
+      remembered = '';
+    }
+    print('');
+    print(`Superset: ${url}  user ${ADMIN_USER}${remembered}`);
+    print('dashboards: gosight · Traffic, Engagement, Web Vitals, Pipeline health');
+    print('stop it with: npm run bi -- stop');
+    return 0;
+  } catch (err) {
+    if (err instanceof MissingToolError || err instanceof Error) {
+      console.error(`bi: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

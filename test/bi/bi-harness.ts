@@ -1,0 +1,96 @@
+/**
+ * Runs `npm run bi` (deploy/local/src/bi/cli.ts) for a test: its own data
+ * directory, a free port, and a fresh gosight database seeded with known data.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@clickhouse/client';
+import { runMigrations } from '../../schema/src/migrate';
+import { serviceEnv, uniqueSuffix } from '../services';
+import { buildSeed, writeSeed, type Seed } from './seed';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A port nobody listens on now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A seeded database and the environment `npm run bi` reads for it. */
+export interface BiFixture {
+  database: string;
+  seed: Seed;
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  baseUrl: string;
+  dropDatabase: () => Promise<void>;
+}
+
+/** Migrates a fresh database, writes the seed and picks a data directory and port. */
+export async function prepareBi(prefix: string): Promise<BiFixture> {
+  const suffix = uniqueSuffix();
+  const database = `gosight_bi_${suffix}`;
+  const { clickhouseUrl, clickhouseAuth } = serviceEnv();
+  const client = createClient({ url: clickhouseUrl, ...clickhouseAuth });
+  const seed = buildSeed(`pk_bi_${suffix}`);
+  try {
+    await runMigrations({ client, database });
+    await writeSeed(client, database, seed);
+  } finally {
+    await client.close();
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GOSIGHT_BI_DATA_DIR: dataDir,
+    GOSIGHT_BI_PORT: String(port),
+    GOSIGHT_BI_CLICKHOUSE_URL: clickhouseUrl,
+    GOSIGHT_BI_CLICKHOUSE_DATABASE: database,
+  };
+  return {
+    database,
+    seed,
+    env,
+    dataDir,
+    baseUrl: `http://127.0.0.1:${port}`,
+    dropDatabase: async () => {
+      const c = createClient({ url: clickhouseUrl, ...clickhouseAuth });
+      try {
+        await c.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+      } finally {
+        await c.close();
+      }
+    },
+  };
+}
+
+/** Runs `npm run bi -- <args>` with `env`; resolves with its exit code and output. */
+export function runBiCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'deploy/local/src/bi/cli.ts'), ...args],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from '@playwright/test';
+import { debianChromium } from '../debian-chromium';
+
+// The gosight dashboards in Superset, in Debian's Chromium (issue 18): the global
+// setup seeds a fresh database and runs `npm run bi` for it; the test logs in,
+// opens each dashboard, checks every chart rendered and saves a screenshot.
+export default defineConfig({
+  testDir: 'e2e',
+  workers: 1,
+  timeout: 180_000,
+  reporter: 'list',
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    headless: true,
+    launchOptions: debianChromium,
+    viewport: { width: 1400, height: 900 },
+  },
+});
