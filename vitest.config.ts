@@ -10,7 +10,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.integration.test.ts', '**/*.failover.test.ts'],
+          exclude: [
+            '**/node_modules/**',
+            '**/*.integration.test.ts',
+            '**/*.failover.test.ts',
+            // Superset dashboards (issue 18): `npm test -- bi`, test/bi/vitest.config.ts.
+            '**/*.bi.test.ts',
+          ],
           environment: 'node',
         },
       },
