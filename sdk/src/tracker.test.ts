@@ -72,6 +72,24 @@ describe('tracker core', () => {
     expect(new Set(col.events().map((e) => e.id)).size).toBe(col.events().length);
   });
 
+  test('identify with traits sends them once as a $identify event, cleaned like props', async () => {
+    const before = col.ofType('custom').length;
+    api.identify('user-8', {
+      plan: 'pro',
+      seats: 3,
+      fn: () => 1,
+      nested: {},
+      ['k'.repeat(200)]: 'x',
+    });
+    api.identify(null, { plan: 'ignored without a user' });
+    await hideAndShow();
+    const sent = col.ofType('custom').slice(before);
+    expect(sent.map((e) => [e.payload.name, e.payload.props, e.user_id])).toEqual([
+      ['$identify', { plan: 'pro', seats: 3, ['k'.repeat(128)]: 'x' }, 'user-8'],
+    ]);
+    api.identify('user-7');
+  });
+
   test('optOut stops capture across reloads (persisted) and optIn resumes', async () => {
     api.optOut();
     const before = col.events().length;

@@ -22,8 +22,12 @@ export interface Api {
   (method: keyof Api, ...args: unknown[]): void;
   /** Sends a custom event. */
   track(name: string, props?: Record<string, unknown>): void;
-  /** Attaches a user id to this and later events (persisted); a falsy id clears it. */
-  identify(userId?: string | null): void;
+  /**
+   * Attaches a user id to this and later events (persisted); a falsy id clears it.
+   * `traits` (a flat object, bounded like track's props) are sent once, as a custom
+   * event named `$identify`; the server keeps the latest per user.
+   */
+  identify(userId?: string | null, traits?: Record<string, unknown>): void;
   /** Stops all capture and forgets undelivered events; persisted. */
   optOut(): void;
   /** Undoes optOut. */
@@ -107,6 +111,9 @@ export const createTracker = (cfg: Config, queued: unknown[][] = []): Api => {
   on(doc, 'visibilitychange', () => doc.hidden && hide());
   on(win, 'pagehide', hide);
 
+  // the landing page view comes before the first replayed track or identify event (or after all replayed calls)
+  let viewed = 0;
+  const view = () => viewed++ || run(c._view, 'load');
   const api: Api = Object.assign(
     (m: keyof Api, ...a: unknown[]) => (api[m] as ((...x: unknown[]) => void) | undefined)?.(...a),
     {
@@ -114,9 +121,14 @@ export const createTracker = (cfg: Config, queued: unknown[][] = []): Api => {
         name = String(name).slice(0, 128);
         if (name) c._emit('custom', { name, props: props ? clean(props) : undefined });
       }),
-      identify: safe((id?: string | null) => {
+      identify: safe((id?: string | null, traits?: Record<string, unknown>) => {
         user = id ? String(id).slice(0, 256) : undefined;
         st._set('gs_u', user || 0);
+        // a queued identify with traits: its event comes after the landing page view, which carries the id
+        if (user && traits) {
+          view();
+          c._emit('custom', { name: '$identify', props: clean(traits) });
+        }
       }),
       optOut: safe(() => {
         off = true;
@@ -129,9 +141,6 @@ export const createTracker = (cfg: Config, queued: unknown[][] = []): Api => {
       }),
     },
   );
-  // the landing page view comes before the first replayed track (or after all replayed calls)
-  let viewed = 0;
-  const view = () => viewed++ || run(c._view, 'load');
   queued.forEach(([m, ...a]) => {
     if (m == 'track') view();
     api(m as keyof Api, ...a);
