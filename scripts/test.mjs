@@ -1,6 +1,6 @@
 // `npm test`: the one command CI runs. Lint, typecheck, SDK build + size
 // guard, unit + integration + failover tests (vitest) against the real local stack, and
-// the browser tests (Playwright + Debian's Chromium). Every step runs even
+// the browser tests (Playwright + Debian's Chromium), and the Superset dashboards (`bi`). Every step runs even
 // after a failure, so one run shows everything that is wrong; the last line
 // is `N passed, N failed` (vitest tests + Playwright tests + one per check).
 //
@@ -125,7 +125,7 @@ if (existsSync(join(root, 'sdk/rollup.config.mjs'))) {
 // Bring the real services up once for every suite below.
 const stackEnv = {};
 const startedServices = [];
-const needStack = ['integration', 'failover', 'browser'].some(wanted);
+const needStack = ['integration', 'failover', 'browser', 'bi'].some(wanted);
 if (
   needStack &&
   (!process.env.KAFKA_BROKERS || !process.env.REDIS_URL || !process.env.CLICKHOUSE_URL)
@@ -221,6 +221,41 @@ for (const config of playwrightConfigs) {
     }),
   );
 }
+
+// bi: `npm run bi` (Superset + the gosight dashboards, issue 18) set up from nothing against
+// the stack, every chart's numbers through the REST API, then each dashboard in Chromium.
+// The first run on a machine installs Superset into a venv under ~/.cache/gosight (a few
+// minutes); later runs reuse it.
+const biVitest = join(outDir, 'vitest-bi.json');
+await suite(
+  'bi',
+  npx,
+  [
+    'vitest',
+    'run',
+    '-c',
+    'test/bi/vitest.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${biVitest}`,
+  ],
+  stackEnv,
+  biVitest,
+  vitestCounts,
+);
+const biPlaywright = join(outDir, 'playwright-bi.json');
+await suite(
+  'bi',
+  npx,
+  ['playwright', 'test', '-c', 'test/bi/playwright.config.ts', '--reporter=list,json'],
+  { ...stackEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: biPlaywright },
+  biPlaywright,
+  (r) => ({
+    passed: (r.stats?.expected ?? 0) + (r.stats?.flaky ?? 0),
+    failed: r.stats?.unexpected ?? 0,
+    skipped: r.stats?.skipped ?? 0,
+  }),
+);
 
 if (startedServices.length > 0 && !keepStack) {
   await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'down', ...startedServices]);
