@@ -57,7 +57,7 @@ describe('npm run bi', () => {
     const db = list.result.find((d) => d.database_name === 'gosight');
     expect(db).toBeDefined();
     const one = await api.get<{ result: { sqlalchemy_uri: string; allow_dml: boolean } }>(
-      `/api/v1/database/${db?.id}`,
+      `/api/v1/database/${db?.id}/connection`,
     );
     expect(one.result.sqlalchemy_uri).toBe(
       `clickhousedb://default@${new URL(fx.env.GOSIGHT_BI_CLICKHOUSE_URL ?? '').host}/${fx.database}`,
