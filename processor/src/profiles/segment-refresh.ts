@@ -21,8 +21,8 @@ interface ProfileRow {
   project_id: string;
   user_id: string;
   segment: string;
-  updated_at: string;
-  inserted_at: string;
+  updated_ms: string;
+  inserted_ms: string;
 }
 
 export interface SegmentRefresher {
@@ -55,8 +55,8 @@ export function startSegmentRefresh(deps: SegmentRefreshDeps): SegmentRefresher 
     for (;;) {
       const rows = await warehouse.query<ProfileRow>(
         `SELECT project_id, user_id, segment,
-                toString(toUnixTimestamp64Milli(updated_at)) AS updated_at,
-                toString(toUnixTimestamp64Milli(inserted_at)) AS inserted_at
+                toString(toUnixTimestamp64Milli(updated_at)) AS updated_ms,
+                toString(toUnixTimestamp64Milli(inserted_at)) AS inserted_ms
          FROM ${table}
          WHERE source = 'server'
            AND (toUnixTimestamp64Milli(inserted_at), project_id, user_id) > ({at:Int64}, {project:String}, {user:String})
@@ -65,11 +65,11 @@ export function startSegmentRefresh(deps: SegmentRefreshDeps): SegmentRefresher 
         cursor,
       );
       for (const row of rows)
-        cache.apply(row.project_id, row.user_id, row.segment, Number(row.updated_at));
+        cache.apply(row.project_id, row.user_id, row.segment, Number(row.updated_ms));
       total += rows.length;
       const last = rows.at(-1);
       if (last) {
-        const at = Number(last.inserted_at);
+        const at = Number(last.inserted_ms);
         since = Math.max(since, at);
         cursor = { at, project: last.project_id, user: last.user_id };
       }
