@@ -31,7 +31,8 @@ export function freePort(): Promise<number> {
 export interface BiFixture {
   database: string;
   seed: Seed;
-  env: NodeJS.ProcessEnv;
+  /** the options that point `npm run bi` at this fixture */
+  args: string[];
   dataDir: string;
   baseUrl: string;
   dropDatabase: () => Promise<void>;
@@ -52,17 +53,20 @@ export async function prepareBi(prefix: string): Promise<BiFixture> {
   }
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GOSIGHT_BI_DATA_DIR: dataDir,
-    GOSIGHT_BI_PORT: String(port),
-    GOSIGHT_BI_CLICKHOUSE_URL: clickhouseUrl,
-    GOSIGHT_BI_CLICKHOUSE_DATABASE: database,
-  };
+  const args = [
+    '--data-dir',
+    dataDir,
+    '--port',
+    String(port),
+    '--clickhouse-url',
+    clickhouseUrl,
+    '--database',
+    database,
+  ];
   return {
     database,
     seed,
-    env,
+    args,
     dataDir,
     baseUrl: `http://127.0.0.1:${port}`,
     dropDatabase: async () => {
@@ -76,16 +80,13 @@ export async function prepareBi(prefix: string): Promise<BiFixture> {
   };
 }
 
-/** Runs `npm run bi -- <args>` with `env`; resolves with its exit code and output. */
-export function runBiCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; output: string }> {
+/** Runs `npm run bi -- <args>`; resolves with its exit code and output. */
+export function runBiCli(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', path.join(ROOT, 'deploy/local/src/bi/cli.ts'), ...args],
-      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));

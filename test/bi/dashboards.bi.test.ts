@@ -8,6 +8,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHARTS, DASHBOARDS } from '../../deploy/local/src/bi/bundle-dashboards';
+import { serviceEnv } from '../services';
 import { prepareBi, runBiCli, type BiFixture } from './bi-harness';
 import { canonical, expectedRows, type ExpectedRow } from './expected';
 import { chartRows, dashboardCharts, loginApi, type Row, type SupersetApi } from './superset-api';
@@ -19,7 +20,7 @@ let password: string;
 
 beforeAll(async () => {
   fx = await prepareBi('gosight-bi-test');
-  first = await runBiCli([], fx.env);
+  first = await runBiCli(fx.args);
   if (first.code !== 0) throw new Error(`npm run bi failed (exit ${first.code}):\n${first.output}`);
   password = readFileSync(path.join(fx.dataDir, 'admin-password'), 'utf8').trim();
   api = await loginApi(fx.baseUrl, 'admin', password);
@@ -27,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (fx === undefined) return;
-  await runBiCli(['stop'], fx.env);
+  await runBiCli(['stop', ...fx.args]);
   await fx.dropDatabase();
   rmSync(fx.dataDir, { recursive: true, force: true });
 });
@@ -42,7 +43,7 @@ describe('npm run bi', () => {
   });
 
   test('a second run only finds it running: no new password, no new import', async () => {
-    const again = await runBiCli([], fx.env);
+    const again = await runBiCli(fx.args);
     expect(again.code).toBe(0);
     expect(again.output).toContain('already running');
     expect(again.output).not.toContain('dashboards imported');
@@ -60,7 +61,7 @@ describe('npm run bi', () => {
       `/api/v1/database/${db?.id}/connection`,
     );
     expect(one.result.sqlalchemy_uri).toBe(
-      `clickhousedb://default@${new URL(fx.env.GOSIGHT_BI_CLICKHOUSE_URL ?? '').host}/${fx.database}`,
+      `clickhousedb://default@${new URL(serviceEnv().clickhouseUrl).host}/${fx.database}`,
     );
     expect(one.result.allow_dml).toBe(false);
   });

@@ -12,7 +12,7 @@ import { prepareBi, runBiCli } from '../bi-harness';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const stopStack = await setupStack();
   const fx = await prepareBi('gosight-bi-browser');
-  const run = await runBiCli([], fx.env);
+  const run = await runBiCli(fx.args);
   if (run.code !== 0) throw new Error(`npm run bi failed (exit ${run.code}):\n${run.output}`);
   process.env.GOSIGHT_BI_TEST_URL = fx.baseUrl;
   process.env.GOSIGHT_BI_TEST_PASSWORD = readFileSync(
@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     'utf8',
   ).trim();
   return async () => {
-    await runBiCli(['stop'], fx.env);
+    await runBiCli(['stop', ...fx.args]);
     await fx.dropDatabase();
     rmSync(fx.dataDir, { recursive: true, force: true });
     await stopStack();

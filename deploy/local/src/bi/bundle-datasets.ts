@@ -61,7 +61,7 @@ const pageStats: DatasetSpec = {
   description:
     'Per project, minute and path: page views, clicks, errors, sessions, Web Vitals digests.',
   timeColumn: 'minute',
-  columns: [str('project_id'), time('minute', "DateTime('UTC')"), str('path')],
+  columns: [str('project_id'), time('minute', "DateTime('UTC')"), str('path', 'Page')],
   metrics: [
     { name: 'page_views', expression: 'uniqExactMerge(page_views)', label: 'Page views' },
     { name: 'sessions', expression: 'uniqExactMerge(sessions)', label: 'Sessions' },

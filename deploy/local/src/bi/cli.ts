@@ -1,32 +1,29 @@
 /**
- * `npm run bi [-- up|stop|status]`: Superset with gosight's dashboards on
+ * `npm run bi [-- up|stop|status] [--port N] [--data-dir DIR] …`: Superset with gosight's dashboards on
  * 127.0.0.1 (deploy/bi/README.md). Exit 0 done, 1 a step failed, 2 bad
  * configuration or usage.
  */
 import { readFileSync } from 'node:fs';
 import { MissingToolError } from '../missing-tool-error';
-import { BiConfigError, readBiConfig } from './bi-config';
+import { BI_OPTIONS, BiConfigError, parseBiArgs } from './bi-config';
 import { ADMIN_USER, dataFiles, setupBi } from './bi-setup';
 import { isHealthy, runningPid, serverUrl, stopServer } from './superset-server';
 
 const print = (line: string): void => console.log(line);
 
 async function main(argv: string[]): Promise<number> {
-  const command = argv[0] ?? 'up';
-  if (argv.length > 1 || !['up', 'stop', 'status'].includes(command)) {
-    console.error('usage: npm run bi [-- up|stop|status]');
-    return 2;
-  }
-  let config;
+  let parsed;
   try {
-    config = readBiConfig();
+    parsed = parseBiArgs(argv);
   } catch (err) {
     if (err instanceof BiConfigError) {
       console.error(`bi: ${err.message}`);
+      console.error(`usage: npm run bi -- [up|stop|status] [${BI_OPTIONS.join('] [')}]`);
       return 2;
     }
     throw err;
   }
+  const { command, config } = parsed;
   if (command === 'stop') {
     const pid = await stopServer(config);
     print(pid === undefined ? 'bi: Superset was not running' : `bi: Superset stopped (pid ${pid})`);
@@ -54,7 +51,10 @@ async function main(argv: string[]): Promise<number> {
     print('');
     print(`Superset: ${url}  user ${ADMIN_USER}${remembered}`);
     print('dashboards: gosight · Traffic, Engagement, Web Vitals, Pipeline health');
-    print('stop it with: npm run bi -- stop');
+    const where = argv.filter(
+      (a, i) => a === '--data-dir' || argv[i - 1] === '--data-dir' || a.startsWith('--data-dir='),
+    );
+    print(`stop it with: npm run bi -- stop${where.length > 0 ? ` ${where.join(' ')}` : ''}`);
     return 0;
   } catch (err) {
     if (err instanceof MissingToolError || err instanceof Error) {
