@@ -167,7 +167,7 @@ export const CHARTS: readonly ChartSpec[] = [
     kind: 'big_number',
     metrics: ['avg_scroll_depth'],
     format: '.0f',
-    subheader: '% of the page, average of each session’s deepest scroll',
+    subheader: '% of the page (deepest, average)',
     description: 'Average of the deepest scroll of each session, in percent of the page.',
   },
   {

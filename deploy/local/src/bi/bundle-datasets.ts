@@ -178,11 +178,11 @@ const events: DatasetSpec = {
     },
     str('type'),
     str('name'),
-    str('path'),
+    str('path', 'Page'),
     str('session_id'),
     str('anon_id'),
-    str('error_type'),
-    str('error_message'),
+    str('error_type', 'Error type'),
+    str('error_message', 'Message'),
     num('is_rage_click', 'Bool'),
     num('is_dead_click', 'Bool'),
     str('country'),
@@ -261,7 +261,13 @@ const quarantine: DatasetSpec = {
   description:
     'Inputs accepted but not storable as events: the raw input, why, and which step said so.',
   timeColumn: 'received_at',
-  columns: [str('project_id'), time('received_at'), str('source'), str('step'), str('reason')],
+  columns: [
+    str('project_id'),
+    time('received_at'),
+    str('source'),
+    str('step', 'Step'),
+    str('reason', 'Reason'),
+  ],
   metrics: [{ name: 'quarantined', expression: 'count()', label: 'Quarantined' }],
 };
 
