@@ -25,6 +25,8 @@ export function settingsFromConfig(config: ProcessorConfig): ProcessorSettings {
     batchMaxRows: config.GOSIGHT_BATCH_MAX_ROWS,
     batchMaxWaitMs: config.GOSIGHT_BATCH_MAX_WAIT_MS,
     kafkaSessionTimeoutMs: config.GOSIGHT_KAFKA_SESSION_TIMEOUT_MS,
+    redisWaitReplicas: config.GOSIGHT_REDIS_WAIT_REPLICAS,
+    redisWaitTimeoutMs: config.GOSIGHT_REDIS_WAIT_TIMEOUT_MS,
     metricsPort: config.METRICS_PORT,
     metricsHost: config.METRICS_HOST,
     segmentRefreshMs: config.GOSIGHT_SEGMENT_REFRESH_SECONDS * 1000,

@@ -35,6 +35,9 @@ export const processorEnv = z.object({
   GOSIGHT_SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(30),
   GOSIGHT_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(500_000).default(50_000),
   GOSIGHT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Redis replicas that must have a batch's session writes before its offsets are committed (WAIT). */
+  GOSIGHT_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  GOSIGHT_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   GOSIGHT_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   /** How often the segment cache reads new rows of user_profiles. */
   GOSIGHT_SEGMENT_REFRESH_SECONDS: z.coerce.number().positive().max(3600).default(10),

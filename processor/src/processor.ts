@@ -18,6 +18,7 @@ import { startOpsServer, type OpsServer } from './http-server';
 import { createKafkaEventSource } from './consume/kafka-event-source';
 import { createMetrics, type Metrics } from './metrics';
 import { createCachedSessionStore } from './sessions/cached-session-store';
+import { withReplicaWait } from './sessions/replica-wait';
 import { createSessionSweeper, type Sweeper } from './sessions/session-sweeper';
 import type { SessionStore } from './sessions/session-store';
 import { createWarehouse } from './warehouse/warehouse';
@@ -39,6 +40,10 @@ export interface ProcessorSettings {
   /** 0 picks a free port; null runs without the HTTP port. */
   metricsPort: number | null;
   metricsHost: string;
+  /** Redis replicas that must acknowledge session writes before a commit (WAIT); 0 or absent: none. */
+  redisWaitReplicas?: number;
+  /** How long WAIT waits for them (default 2000 ms). */
+  redisWaitTimeoutMs?: number;
   /** How often the segment cache reads new rows of user_profiles (default 10 s). */
   segmentRefreshMs?: number;
   /** Most users the segment cache holds (default 500 000). */
@@ -86,14 +91,24 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const metrics = createMetrics();
   const warehouse = createWarehouse(deps.clickhouse, settings.database);
   const { kafka, redis } = deps;
-  const store: SessionStore =
-    deps.sessionStore ??
-    createCachedSessionStore({
-      redis: required(redis, 'redis or sessionStore'),
+  const store: SessionStore = deps.sessionStore ?? redisStore();
+  function redisStore(): SessionStore {
+    const client = required(redis, 'redis or sessionStore');
+    const cached = createCachedSessionStore({
+      redis: client,
       prefix: settings.redisPrefix,
       stateTtlSeconds: Math.ceil((settings.sessionIdleMs * 2) / 1000) + 3600,
       tombstoneTtlSeconds: 7 * 24 * 3600,
     });
+    const replicas = settings.redisWaitReplicas ?? 0;
+    return replicas === 0
+      ? cached
+      : withReplicaWait(cached, {
+          redis: client,
+          replicas,
+          timeoutMs: settings.redisWaitTimeoutMs ?? 2000,
+        });
+  }
   const source =
     deps.createEventSource ??
     ((groupId: string, topic?: string) =>

@@ -12,6 +12,8 @@ export interface RedisProcess {
   child: ChildProcess;
   /** SIGTERM (SIGKILL after 5 s); resolves once it exited */
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing flushed or handed over; resolves once it exited */
+  kill(): Promise<void>;
   output(): string;
 }
 
@@ -76,6 +78,11 @@ export async function startRedisProcess(
     url,
     child,
     output: () => output,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
