@@ -3,8 +3,8 @@
     python provision.py --bundle DIR --database-uri URI [--user admin] [--zip OUT.zip]
 
 Run with the Python of Superset's venv and the environment Superset runs with
-(SUPERSET_CONFIG_PATH, GOSIGHT_BI_DATA_DIR). The bundle's database URI is
-replaced by --database-uri; GOSIGHT_BI_CLICKHOUSE_PASSWORD, when set, is put
+(SUPERSET_CONFIG_PATH, SUPERSET_HOME). The bundle's database URI is
+replaced by --database-uri; CLICKHOUSE_ANALYST_PASSWORD, when set, is put
 into it here so that no password is ever written into the bundle. The import
 is Superset's "assets" import: it overwrites the database, datasets, charts and
 dashboards it created before (stable UUIDs), so running it again after the
@@ -72,7 +72,7 @@ def main() -> int:
     args = parser.parse_args()
 
     uri = args.database_uri
-    password = os.environ.get("GOSIGHT_BI_CLICKHOUSE_PASSWORD", "")
+    password = os.environ.get("CLICKHOUSE_ANALYST_PASSWORD", "")
     if password:
         uri = with_password(uri, password)
     contents = load_bundle(pathlib.Path(args.bundle), uri)

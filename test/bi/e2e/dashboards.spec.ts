@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { DASHBOARDS } from '../../../deploy/local/src/bi/bundle-dashboards';
 
 const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
-const baseUrl = (): string => process.env.GOSIGHT_BI_TEST_URL ?? '';
+const baseUrl = (): string => process.env.BI_TEST_URL ?? '';
 
 async function login(page: Page): Promise<void> {
   await page.goto(`${baseUrl()}/login/`);
@@ -15,7 +15,7 @@ async function login(page: Page): Promise<void> {
   await page
     .locator('input[name="password"], #password')
     .first()
-    .fill(process.env.GOSIGHT_BI_TEST_PASSWORD ?? '');
+    .fill(process.env.BI_TEST_PASSWORD ?? '');
   await page.locator('button[type="submit"], input[type="submit"]').first().click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }

@@ -14,8 +14,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const fx = await prepareBi('gosight-bi-browser');
   const run = await runBiCli(fx.args);
   if (run.code !== 0) throw new Error(`npm run bi failed (exit ${run.code}):\n${run.output}`);
-  process.env.GOSIGHT_BI_TEST_URL = fx.baseUrl;
-  process.env.GOSIGHT_BI_TEST_PASSWORD = readFileSync(
+  process.env.BI_TEST_URL = fx.baseUrl;
+  process.env.BI_TEST_PASSWORD = readFileSync(
     path.join(fx.dataDir, 'admin-password'),
     'utf8',
   ).trim();

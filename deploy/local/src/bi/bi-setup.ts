@@ -82,7 +82,6 @@ export function supersetEnv(config: BiConfig, venv: Venv): NodeJS.ProcessEnv {
     VIRTUAL_ENV: venv.dir,
     SUPERSET_CONFIG_PATH: path.join(BI_DIR, 'superset_config.py'),
     SUPERSET_HOME: config.dataDir,
-    GOSIGHT_BI_DATA_DIR: config.dataDir,
     FLASK_APP: 'superset',
     PYTHONUNBUFFERED: '1',
   };
@@ -204,7 +203,7 @@ export async function setupBi(config: BiConfig, log: (line: string) => void): Pr
         path.join(config.dataDir, 'gosight-dashboards.zip'),
       ],
       {
-        env: { ...env, GOSIGHT_BI_CLICKHOUSE_PASSWORD: config.clickhousePassword },
+        env: { ...env, CLICKHOUSE_ANALYST_PASSWORD: config.clickhousePassword },
         timeoutMs: 300_000,
       },
     );

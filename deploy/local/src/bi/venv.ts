@@ -1,7 +1,7 @@
 /**
  * The Python venv with Superset and clickhouse-connect: one per version of
  * deploy/bi/requirements.txt + constraints.txt and of python3, kept under
- * ~/.cache/gosight (GOSIGHT_BI_VENV_DIR) so a second clone or CI run on the
+ * ~/.cache/gosight (`--venv-dir`) so a second clone or CI run on the
  * same machine reuses it instead of downloading ~800 MB again.
  */
 import { createHash } from 'node:crypto';
