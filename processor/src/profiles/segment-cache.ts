@@ -37,22 +37,37 @@ export function createSegmentCache(maxUsers: number): SegmentCache {
     throw new Error(`segment cache: maxUsers must be a positive integer, got ${maxUsers}`);
   }
   // Insertion order = least recently updated first: the one to forget at the bound.
-  const users = new Map<string, Version[]>();
+  // Most users have one version: it is stored bare, without an array around it.
+  const users = new Map<string, Version | Version[]>();
+  // Segments are few; each row read from ClickHouse brings its own copy of the text.
+  const names = new Map<string, string>();
   let evicted = 0;
   const keyOf = (projectId: string, userId: string) => `${projectId}\u0000${userId}`;
+  const intern = (segment: string) => {
+    const known = names.get(segment);
+    if (known !== undefined) return known;
+    if (names.size < 100_000) names.set(segment, segment);
+    return segment;
+  };
 
   return {
     apply(projectId, userId, segment, updatedAt) {
       const key = keyOf(projectId, userId);
-      const versions = users.get(key) ?? [];
-      const same = versions.findIndex((v) => v.at === updatedAt);
-      // Two updates with one time: the later one wins, as in ReplacingMergeTree.
-      if (same >= 0) versions.splice(same, 1);
-      versions.push({ at: updatedAt, segment });
-      versions.sort((a, b) => b.at - a.at);
-      if (versions.length > VERSIONS_PER_USER) versions.length = VERSIONS_PER_USER;
+      const entry = users.get(key);
+      const version: Version = { at: updatedAt, segment: intern(segment) };
+      let next: Version | Version[];
+      if (entry === undefined || (!Array.isArray(entry) && entry.at === updatedAt)) {
+        next = version;
+      } else {
+        // Two updates with one time: the later one wins, as in ReplacingMergeTree.
+        const versions = (Array.isArray(entry) ? entry : [entry]).filter((v) => v.at !== updatedAt);
+        versions.push(version);
+        versions.sort((a, b) => b.at - a.at);
+        if (versions.length > VERSIONS_PER_USER) versions.length = VERSIONS_PER_USER;
+        next = versions.length === 1 ? (versions[0] as Version) : versions;
+      }
       users.delete(key);
-      users.set(key, versions);
+      users.set(key, next);
       if (users.size > maxUsers) {
         const oldest = users.keys().next().value as string;
         users.delete(oldest);
@@ -61,9 +76,10 @@ export function createSegmentCache(maxUsers: number): SegmentCache {
     },
     segmentAt(projectId, userId, ts) {
       if (userId === null || users.size === 0) return UNKNOWN_SEGMENT;
-      const versions = users.get(keyOf(projectId, userId));
-      if (versions === undefined) return UNKNOWN_SEGMENT;
-      for (const version of versions) if (version.at <= ts) return version.segment;
+      const entry = users.get(keyOf(projectId, userId));
+      if (entry === undefined) return UNKNOWN_SEGMENT;
+      if (!Array.isArray(entry)) return entry.at <= ts ? entry.segment : UNKNOWN_SEGMENT;
+      for (const version of entry) if (version.at <= ts) return version.segment;
       return UNKNOWN_SEGMENT;
     },
     get size() {
