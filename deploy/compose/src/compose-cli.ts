@@ -17,6 +17,8 @@ export const TEST_SECRETS: Readonly<Record<string, string>> = {
   CLICKHOUSE_WRITER_PASSWORD: 'writer-secret',
   CLICKHOUSE_ANALYST_PASSWORD: 'analyst-secret',
   GRAFANA_ADMIN_PASSWORD: 'grafana-secret',
+  SUPERSET_SECRET_KEY: 'superset-secret-key-superset-secret-key',
+  SUPERSET_ADMIN_PASSWORD: 'superset-secret',
 };
 
 /** Result of one docker-compose run. */

@@ -29,7 +29,8 @@ describe('docker-compose.yml', () => {
       expect(run.status, name).not.toBe(0);
       expect(run.stderr).toContain(`set ${name} in .env`);
     }
-  });
+    // One docker-compose run per secret (six): more than the default 5 s on a busy machine.
+  }, 60_000);
 
   const config = renderedConfig();
   const service = (name: string): ComposeService => {
@@ -38,7 +39,7 @@ describe('docker-compose.yml', () => {
     return s;
   };
 
-  it('has the topology: Kafka, ClickHouse, Redis, init, 2 ingestors behind a proxy, 2 processors, monitoring profile', () => {
+  it('has the topology: Kafka, ClickHouse, Redis, init, 2 ingestors behind a proxy, 2 processors, monitoring and bi profiles', () => {
     expect(Object.keys(config.services).sort()).toEqual([
       'clickhouse',
       'grafana',
@@ -49,6 +50,8 @@ describe('docker-compose.yml', () => {
       'prometheus',
       'proxy',
       'redis',
+      'superset',
+      'superset-init',
     ]);
     expect(service('kafka').image).toMatch(/^apache\/kafka:4\./);
     expect(service('clickhouse').image).toMatch(/^clickhouse\/clickhouse-server:\d+\.(3|8)$/);
@@ -57,13 +60,15 @@ describe('docker-compose.yml', () => {
     expect(service('processor').scale).toBe(2);
     expect(service('prometheus').profiles).toEqual(['monitoring']);
     expect(service('grafana').profiles).toEqual(['monitoring']);
+    expect(service('superset').profiles).toEqual(['bi']);
+    expect(service('superset-init').profiles).toEqual(['bi']);
     expect(service('redis').healthcheck).toBeDefined();
     expect(JSON.stringify(config.services.redis)).toContain('--appendonly');
   });
 
   it('every long-running service has a health check and starts after what it needs is healthy', () => {
     for (const [name, s] of Object.entries(config.services)) {
-      if (name === 'init') continue;
+      if (name === 'init' || name === 'superset-init') continue;
       expect(s.healthcheck ?? (s.build ? 'from the image' : undefined), name).toBeDefined();
     }
     expect(service('init').depends_on).toEqual({
@@ -78,6 +83,14 @@ describe('docker-compose.yml', () => {
       expect(service(name).depends_on?.redis).toEqual({ condition: 'service_healthy' });
     }
     expect(service('proxy').depends_on?.ingestor).toEqual({ condition: 'service_healthy' });
+    expect(service('superset-init').restart).toBe('no');
+    expect(service('superset-init').depends_on).toEqual({
+      init: { condition: 'service_completed_successfully' },
+      clickhouse: { condition: 'service_healthy' },
+    });
+    expect(service('superset').depends_on).toEqual({
+      'superset-init': { condition: 'service_completed_successfully' },
+    });
   });
 
   it('builds the gosight images from the one Dockerfile, one target each', () => {
@@ -93,6 +106,7 @@ describe('docker-compose.yml', () => {
       'kafka-data',
       'prometheus-data',
       'redis-data',
+      'superset-data',
     ]);
   });
 
@@ -107,6 +121,12 @@ describe('docker-compose.yml', () => {
     const grafana = JSON.stringify(env('grafana'));
     expect(grafana).toContain(TEST_SECRETS.CLICKHOUSE_ANALYST_PASSWORD);
     expect(grafana).not.toContain(TEST_SECRETS.CLICKHOUSE_ADMIN_PASSWORD);
+    // Superset imports the dashboards with the read-only analyst, never a writer.
+    const superset = JSON.stringify(service('superset-init'));
+    expect(superset).toContain('clickhousedb://gosight_analyst@clickhouse:8123/');
+    expect(superset).toContain(TEST_SECRETS.CLICKHOUSE_ANALYST_PASSWORD);
+    expect(superset).not.toContain(TEST_SECRETS.CLICKHOUSE_ADMIN_PASSWORD);
+    expect(superset).not.toContain(TEST_SECRETS.CLICKHOUSE_WRITER_PASSWORD);
   });
 
   it('publishes only the proxy beyond loopback by default', () => {

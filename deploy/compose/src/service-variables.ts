@@ -35,6 +35,12 @@ export const COMPOSE_ONLY_VARIABLES: readonly string[] = [
   'PROMETHEUS_IMAGE_TAG',
   'GRAFANA_PORT',
   'GRAFANA_IMAGE_TAG',
+  'SUPERSET_SECRET_KEY',
+  'SUPERSET_ADMIN_PASSWORD',
+  'BI_BIND',
+  'SUPERSET_PORT',
+  'SUPERSET_TRUSTED_HOSTS',
+  'SUPERSET_IMAGE_TAG',
 ];
 
 /** The variables only `npm start` (the single-machine process) reads: not part of a deployment. */
