@@ -66,18 +66,31 @@ afterAll(async () => {
 
 describe('ClickHouse users from users.d/gosight-users.xml on the engine', () => {
   it('the writer inserts into every gosight table (the materialized view follows) and can do nothing else', async () => {
-    const [events, sessions, quarantine, readQuarantine, readEvents, create, drop, other] =
-      await runAs('gosight_writer', [
-        insertEvent('00000000-0000-4000-8000-000000000001'),
-        "INSERT INTO gosight.sessions (project_id, session_id, version) VALUES ('demo', 's1', 1)",
-        "INSERT INTO gosight.events_quarantine (received_at, project_id, source, step, reason, raw) VALUES (now64(3), 'demo', 'processor', 'decode', 'bad json', '{')",
-        'SELECT count() FROM gosight.events_quarantine',
-        // Visitor data the view does not read stays out of reach.
-        'SELECT ip, user_agent, url FROM gosight.events',
-        'CREATE TABLE gosight.scratch (x UInt8) ENGINE = Memory',
-        'DROP TABLE gosight.events',
-        'SELECT count() FROM system.one',
-      ]);
+    const [
+      events,
+      sessions,
+      quarantine,
+      readQuarantine,
+      readEvents,
+      create,
+      drop,
+      other,
+      profile,
+      readProfiles,
+    ] = await runAs('gosight_writer', [
+      insertEvent('00000000-0000-4000-8000-000000000001'),
+      "INSERT INTO gosight.sessions (project_id, session_id, version) VALUES ('demo', 's1', 1)",
+      "INSERT INTO gosight.events_quarantine (received_at, project_id, source, step, reason, raw) VALUES (now64(3), 'demo', 'processor', 'decode', 'bad json', '{')",
+      'SELECT count() FROM gosight.events_quarantine',
+      // Visitor data the view does not read stays out of reach.
+      'SELECT ip, user_agent, url FROM gosight.events',
+      'CREATE TABLE gosight.scratch (x UInt8) ENGINE = Memory',
+      'DROP TABLE gosight.events',
+      'SELECT count() FROM system.one',
+      // The segment cache reads user_profiles; `gosight profiles import` writes it.
+      "INSERT INTO gosight.user_profiles (project_id, user_id, source, segment, traits, updated_at) VALUES ('demo', 'u1', 'server', 'gold', '{}', now64(3))",
+      "SELECT segment FROM gosight.user_profiles WHERE source = 'server'",
+    ]);
     expect(events?.ok, events?.error).toBe(true);
     expect(sessions?.ok, sessions?.error).toBe(true);
     expect(quarantine?.ok, quarantine?.error).toBe(true);
@@ -87,6 +100,8 @@ describe('ClickHouse users from users.d/gosight-users.xml on the engine', () => 
     expect(create?.error).toMatch(/ACCESS_DENIED/);
     expect(drop?.error).toMatch(/ACCESS_DENIED/);
     expect(other?.ok).toBe(true);
+    expect(profile?.ok, profile?.error).toBe(true);
+    expect(readProfiles).toMatchObject({ ok: true, output: 'gold' });
   });
 
   it('the analyst reads every table but is refused an INSERT, DDL and raising its limits', async () => {
