@@ -1,12 +1,15 @@
 /**
  * Each gosight dashboard in Superset renders all its charts in Debian's
- * Chromium, with no error box; the screenshots go to docs/ (README, "See your data").
+ * Chromium, with no error box. Screenshots go to test-results/bi-screenshots;
+ * with BI_SCREENSHOTS_DIR=docs they refresh the README's (`See your data`).
  */
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { DASHBOARDS } from '../../../deploy/local/src/bi/bundle-dashboards';
 
-const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SHOTS = path.resolve(ROOT, process.env.BI_SCREENSHOTS_DIR ?? 'test-results/bi-screenshots');
 const baseUrl = (): string => process.env.BI_TEST_URL ?? '';
 
 async function login(page: Page): Promise<void> {
@@ -47,7 +50,7 @@ for (const dashboard of DASHBOARDS) {
     await expect(errors).toHaveCount(0);
     await expect(page.getByText(/unexpected error|no results/i)).toHaveCount(0);
     await page.screenshot({
-      path: `${DOCS}bi-${dashboard.key.replace('_', '-')}.png`,
+      path: path.join(SHOTS, `bi-${dashboard.key.replace('_', '-')}.png`),
       fullPage: true,
     });
   });
