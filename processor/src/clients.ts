@@ -1,6 +1,6 @@
 /** Builds the infrastructure clients and processor settings from the parsed configuration. */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ProcessorConfig } from './config';
 import type { ProcessorSettings } from './processor';
@@ -8,7 +8,8 @@ import type { ProcessorSettings } from './processor';
 export interface Clients {
   kafka: Kafka;
   clickhouse: ClickHouseClient;
-  redis: Redis;
+  /** one Redis, or a Redis Cluster client when REDIS_CLUSTER_NODES is set */
+  redis: Redis | Cluster;
   close(): Promise<void>;
 }
 
@@ -39,6 +40,8 @@ export function createClients(
   config: Pick<ProcessorConfig, 'CLICKHOUSE_URL' | 'CLICKHOUSE_USER' | 'CLICKHOUSE_PASSWORD'> & {
     kafkaBrokers: string[];
     redisUrl: string;
+    /** host:port of some Redis Cluster masters; when given, redisUrl is not used */
+    redisClusterNodes?: readonly string[];
   },
   options: { clientId?: string; log?: (line: string) => void } = {},
 ): Clients {
@@ -63,11 +66,19 @@ export function createClients(
     // Failed inserts are retried and logged by the consumers (retry.ts); the client's own error log would repeat each attempt.
     log: { level: ClickHouseLogLevel.OFF },
   });
-  const redis = new Redis(config.redisUrl, {
-    // Fail commands fast while Redis is away; the sessions consumer retries them.
-    maxRetriesPerRequest: 1,
-    lazyConnect: false,
-  });
+  // Fail commands fast while Redis is away; the sessions consumer retries them.
+  const redisOptions = { maxRetriesPerRequest: 1, lazyConnect: false };
+  const redis =
+    config.redisClusterNodes && config.redisClusterNodes.length > 0
+      ? new Cluster(
+          config.redisClusterNodes.map((node) => {
+            const [host = '127.0.0.1', port = '6379'] = node.split(':');
+            return { host, port: Number(port) };
+          }),
+          // A batch's commands span slots: each goes on its own, grouped per master.
+          { enableAutoPipelining: true, redisOptions },
+        )
+      : new Redis(config.redisUrl, redisOptions);
   redis.on('error', () => undefined);
   return {
     kafka,

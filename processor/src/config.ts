@@ -21,6 +21,12 @@ export const processorEnv = z.object({
   ...redisEnv,
   ...clickhouseEnv,
   ...retentionEnv,
+  /** host:port,host:port of Redis Cluster masters: sessions in a cluster instead of REDIS_URL */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^,:\s]+:\d{1,5}(,[^,:\s]+:\d{1,5})*$/, 'expected host:port,host:port,...')
+    .transform((value) => value.split(','))
+    .optional(),
   GOSIGHT_TOPIC_RAW: topicName.default(TOPICS.raw),
   GOSIGHT_TOPIC_DLQ: topicName.default(TOPICS.dlq),
   GOSIGHT_CONSUMER_GROUP: groupName.default(CONSUMER_GROUP),

@@ -23,14 +23,26 @@ async function main(): Promise<number> {
     throw error;
   }
   // The in-process bus and the memory session store run inside `npm start` (standalone/), not here.
-  if (!config.KAFKA_BROKERS || !config.REDIS_URL) {
+  const redisUrl = config.REDIS_URL ?? '';
+  if (!config.KAFKA_BROKERS || (!redisUrl && !config.REDIS_CLUSTER_NODES)) {
     console.error(
-      'processor: KAFKA_BROKERS and REDIS_URL are required; on one machine without Kafka and Redis, run `npm start`, which includes the processor',
+      'processor: KAFKA_BROKERS and REDIS_URL (or REDIS_CLUSTER_NODES) are required; on one machine without Kafka and Redis, run `npm start`, which includes the processor',
+    );
+    return 2;
+  }
+  if (config.REDIS_CLUSTER_NODES && config.GOSIGHT_REDIS_WAIT_REPLICAS > 0) {
+    console.error(
+      'processor: GOSIGHT_REDIS_WAIT_REPLICAS is for one Redis with replicas; it cannot be used with REDIS_CLUSTER_NODES',
     );
     return 2;
   }
   const clients = createClients(
-    { ...config, kafkaBrokers: config.KAFKA_BROKERS, redisUrl: config.REDIS_URL },
+    {
+      ...config,
+      kafkaBrokers: config.KAFKA_BROKERS,
+      redisUrl,
+      ...(config.REDIS_CLUSTER_NODES ? { redisClusterNodes: config.REDIS_CLUSTER_NODES } : {}),
+    },
     { log },
   );
   const processor = createProcessor({ settings: settingsFromConfig(config), ...clients, log });

@@ -6,7 +6,8 @@
  * finalises idle sessions, and the /metrics + /healthz port.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './sessions/redis-batch';
+import { isCluster } from './sessions/redis-batch';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createBatchCoalescer } from './consume/batch-coalescer';
 import { readConsumerLag } from './cli/consumer-lag';
@@ -62,7 +63,7 @@ export interface ProcessorDeps {
   settings: ProcessorSettings;
   kafka?: Kafka;
   clickhouse: ClickHouseClient;
-  redis?: Redis;
+  redis?: RedisClient;
   log: (line: string) => void;
   /** The bus port; defaults to a kafkajs consumer group on `topic` (default `settings.topic`). */
   createEventSource?: (groupId: string, topic?: string) => EventSource;
@@ -101,7 +102,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       tombstoneTtlSeconds: 7 * 24 * 3600,
     });
     const replicas = settings.redisWaitReplicas ?? 0;
-    return replicas === 0
+    if (replicas > 0 && isCluster(client)) {
+      throw new Error(
+        'GOSIGHT_REDIS_WAIT_REPLICAS is for one Redis with replicas, not a Redis Cluster',
+      );
+    }
+    return replicas === 0 || isCluster(client)
       ? cached
       : withReplicaWait(cached, {
           redis: client,

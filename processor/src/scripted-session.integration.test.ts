@@ -224,7 +224,7 @@ describe('a scripted session', () => {
     expect(await processor.sweepNow()).toBe(0);
     const final = await sessionRow(a.sessionId);
     expect(final).toMatchObject({ is_live: false, event_count: 8, click_count: 2, page_count: 2 });
-    const keys = await env.redis.keys(`${env.settings.redisPrefix}s:*`);
+    const keys = await env.redis.keys(`${env.settings.redisPrefix}{*}s:*`);
     expect(keys).toEqual([]);
     const finals = await env.query<{ n: string }>(
       `SELECT count() AS n FROM {db}.sessions WHERE NOT is_live AND session_id = '${a.sessionId}'`,

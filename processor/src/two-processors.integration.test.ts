@@ -93,7 +93,7 @@ describe('two processors', () => {
     expect(await count('SELECT sum(event_count) AS n FROM {db}.sessions FINAL')).toBe(
       SESSIONS * 10,
     );
-    expect((await env.redis.keys(`${env.settings.redisPrefix}s:*`)).length).toBe(0);
+    expect((await env.redis.keys(`${env.settings.redisPrefix}{*}s:*`)).length).toBe(0);
     console.log(`sessions finalised per replica: ${byReplica.join(' + ')}`);
   });
 });

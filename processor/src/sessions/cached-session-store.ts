@@ -21,6 +21,8 @@ import {
   type RedisSessionStoreOptions,
 } from './redis-session-store';
 import { flattenHash, foldSession, type SessionHash } from './session-fold';
+import { execAll, loadScript, type BatchCommand } from './redis-batch';
+import { sessionKeys } from './session-keys';
 import { PUT_SCRIPT } from './session-scripts';
 import type { ApplyOutcome, SessionEvent, SessionStore } from './session-store';
 import { stateFromHash } from './session-state-codec';
@@ -46,8 +48,6 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
   const lua = createRedisSessionStore(options);
   const maxCached = options.maxCachedSessions ?? 200_000;
   const cache = new Map<string, Cached>();
-  const live = `${prefix}live`;
-  const fin = `${prefix}fin`;
   let scriptLoaded = false;
 
   const remember = (member: string, entry: Cached) => {
@@ -58,13 +58,16 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
 
   /** Reads the sessions of `members` from Redis; undefined for a finalised one. */
   async function load(members: readonly string[]): Promise<Map<string, Cached | undefined>> {
-    const pipeline = redis.pipeline();
+    const commands: BatchCommand[] = [];
     for (const m of members) {
-      pipeline.hgetall(`${prefix}s:${m}`);
-      pipeline.smembers(`${prefix}seen:${m}`);
-      pipeline.exists(`${prefix}closed:${m}`);
+      const keys = sessionKeys(prefix, m);
+      commands.push(
+        { args: ['hgetall', keys.state] },
+        { args: ['smembers', keys.seen] },
+        { args: ['exists', keys.closed] },
+      );
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await execAll(redis, commands);
     const out = new Map<string, Cached | undefined>();
     members.forEach((m, i) => {
       const [[e1, hash], [e2, seen], [e3, closed]] = [
@@ -89,10 +92,10 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
     writes: readonly { member: string; base: string; hash: SessionHash; added: string[] }[],
   ): Promise<string[][]> {
     if (!scriptLoaded) {
-      await redis.script('LOAD', PUT_SCRIPT);
+      await loadScript(redis, PUT_SCRIPT);
       scriptLoaded = true;
     }
-    const pipeline = redis.pipeline();
+    const commands: BatchCommand[] = [];
     for (const w of writes) {
       const fields: string[] = [];
       for (const [k, v] of Object.entries(w.hash)) {
@@ -102,22 +105,27 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
         w.hash[k] = text;
         fields.push(k, text);
       }
-      pipeline.evalsha(
-        PUT_SHA,
-        5,
-        `${prefix}s:${w.member}`,
-        `${prefix}seen:${w.member}`,
-        live,
-        fin,
-        `${prefix}closed:${w.member}`,
-        w.member,
-        w.base,
-        options.stateTtlSeconds,
-        luaJson(fields),
-        luaJson(w.added),
-      );
+      const keys = sessionKeys(prefix, w.member);
+      commands.push({
+        lua: PUT_SCRIPT,
+        args: [
+          'evalsha',
+          PUT_SHA,
+          5,
+          keys.state,
+          keys.seen,
+          keys.live,
+          keys.fin,
+          keys.closed,
+          w.member,
+          w.base,
+          options.stateTtlSeconds,
+          luaJson(fields),
+          luaJson(w.added),
+        ],
+      });
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await execAll(redis, commands);
     return replies.map(([error, reply]) => {
       if (error) {
         // Redis restarted and forgot the script: load it again on the next batch.
@@ -167,9 +175,12 @@ export function createCachedSessionStore(options: CachedSessionStoreOptions): Se
         remember(member, entry);
       }
       if (unchanged.length > 0) {
-        const pipeline = redis.pipeline();
-        for (const { member } of unchanged) pipeline.exists(`${prefix}closed:${member}`);
-        const closed = (await pipeline.exec()) ?? [];
+        const closed = await execAll(
+          redis,
+          unchanged.map(({ member }) => ({
+            args: ['exists', sessionKeys(prefix, member).closed] as [string, string],
+          })),
+        );
         unchanged.forEach(({ member, entry }, i) => {
           const [error, reply] = closed[i] ?? [new Error('no reply'), null];
           if (error) throw error;

@@ -3,14 +3,16 @@
  * session per batch (atomic per event, see session-scripts.ts), pipelined.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { sessionStoreError } from '../errors';
+import { execAll, loadScript, type RedisClient } from './redis-batch';
+import { SESSION_SHARDS, sessionKeys, shardPrefix } from './session-keys';
 import { APPLY_SCRIPT, CLAIM_SCRIPT, RELEASE_SCRIPT } from './session-scripts';
 import type { ApplyOutcome, SessionEvent, SessionState, SessionStore } from './session-store';
 import { sessionFacts, stateFromHash } from './session-state-codec';
 
 export interface RedisSessionStoreOptions {
-  redis: Redis;
+  /** one Redis, or a Redis Cluster (every key of a session shares a hash slot: session-keys.ts) */
+  redis: RedisClient;
   /** Key prefix, e.g. `gosight:`; tests use their own. */
   prefix: string;
   /** Live state expires this long after its last update if no sweeper ever finalises it. */
@@ -70,8 +72,6 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
   const apply = script(APPLY_SCRIPT);
   const claim = script(CLAIM_SCRIPT);
   const release = script(RELEASE_SCRIPT);
-  const live = `${prefix}live`;
-  const fin = `${prefix}fin`;
 
   /** EVALSHA, loading the script first when Redis does not know it (e.g. after a restart). */
   async function run(s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
@@ -94,26 +94,30 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
       }
       if (bySession.size === 0) return [];
       try {
-        await redis.script('LOAD', apply.lua);
-        const pipeline = redis.pipeline();
-        for (const [member, list] of bySession) {
+        await loadScript(redis, apply.lua);
+        const commands = [...bySession].map(([member, list]) => {
           const first = list[0] as SessionEvent;
-          pipeline.evalsha(
-            apply.sha,
-            5,
-            `${prefix}s:${member}`,
-            `${prefix}seen:${member}`,
-            live,
-            fin,
-            `${prefix}closed:${member}`,
-            member,
-            first.project_id,
-            first.session_id,
-            options.stateTtlSeconds,
-            packFacts(list),
-          );
-        }
-        const results = (await pipeline.exec()) ?? [];
+          const keys = sessionKeys(prefix, member);
+          return {
+            lua: apply.lua,
+            args: [
+              'evalsha',
+              apply.sha,
+              5,
+              keys.state,
+              keys.seen,
+              keys.live,
+              keys.fin,
+              keys.closed,
+              member,
+              first.project_id,
+              first.session_id,
+              options.stateTtlSeconds,
+              packFacts(list),
+            ] as [string, ...(string | number)[]],
+          };
+        });
+        const results = await execAll(redis, commands);
         const outcomes: ApplyOutcome[] = [];
         let index = 0;
         for (const [member, list] of bySession) {
@@ -130,12 +134,18 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
 
     async claimIdle(idleMs, leaseMs, limit) {
       try {
-        const reply = (await run(
-          claim,
-          [live, fin],
-          [idleMs, leaseMs, limit, prefix],
-        )) as string[][];
-        return reply.map((entry) => stateFromHash(entry.slice(1)));
+        const claimed: SessionState[] = [];
+        // Shard by shard (each one hash slot), until `limit` sessions are claimed.
+        for (let shard = 0; shard < SESSION_SHARDS && claimed.length < limit; shard++) {
+          const p = shardPrefix(prefix, shard);
+          const reply = (await run(
+            claim,
+            [`${p}live`, `${p}fin`],
+            [idleMs, leaseMs, limit - claimed.length, p],
+          )) as string[][];
+          for (const entry of reply) claimed.push(stateFromHash(entry.slice(1)));
+        }
+        return claimed;
       } catch (error) {
         throw sessionStoreError('claim idle sessions', error);
       }
@@ -143,10 +153,11 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
 
     async release(state: SessionState) {
       const member = sessionMember(state.projectId, state.sessionId);
+      const keys = sessionKeys(prefix, member);
       try {
         const reply = await run(
           release,
-          [`${prefix}s:${member}`, `${prefix}seen:${member}`, fin, `${prefix}closed:${member}`],
+          [keys.state, keys.seen, keys.fin, keys.closed],
           [member, String(state.version), options.tombstoneTtlSeconds],
         );
         return reply === 1;
@@ -157,7 +168,18 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
 
     async liveCount() {
       try {
-        return await redis.zcard(live);
+        const cards = await execAll(
+          redis,
+          Array.from({ length: SESSION_SHARDS }, (_, shard) => ({
+            args: ['zcard', `${shardPrefix(prefix, shard)}live`] as [string, string],
+          })),
+        );
+        let total = 0;
+        for (const [error, n] of cards) {
+          if (error) throw error;
+          total += Number(n);
+        }
+        return total;
       } catch (error) {
         throw sessionStoreError('count live sessions', error);
       }

@@ -1,14 +1,16 @@
 /**
  * The Lua scripts behind the Redis session store (see session-store.ts for
  * the semantics). Redis runs each script atomically. Key layout, under the
- * configured prefix, with `m` = the session's member name:
- *   s:<m>      hash  the session state
- *   seen:<m>   set   event ids already counted (same TTL as the state)
- *   live       zset  m → last activity (Redis clock, ms): the idle index
- *   fin        zset  m → claim time: sessions being finalised (a lease)
- *   closed:<m> string  tombstone of a finalised session (its final version)
- * The claim script derives state keys from member names, so the store needs
- * one Redis (not a cluster) — the layout a single-primary deployment has.
+ * configured prefix and the session's shard `{n}` (session-keys.ts), with
+ * `m` = the session's member name:
+ *   {n}s:<m>      hash  the session state
+ *   {n}seen:<m>   set   event ids already counted (same TTL as the state)
+ *   {n}live       zset  m → last activity (Redis clock, ms): the shard's idle index
+ *   {n}fin        zset  m → claim time: sessions being finalised (a lease)
+ *   {n}closed:<m> string  tombstone of a finalised session (its final version)
+ * `{n}` is a hash tag: every key a script touches is in one hash slot, so the
+ * scripts also run on a Redis Cluster. The claim script derives state keys
+ * from member names within its shard.
  */
 
 /** The fields of each event passed to APPLY_SCRIPT (as one JSON array per event), in this order. */
