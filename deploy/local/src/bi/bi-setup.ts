@@ -17,6 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { isPortOpen } from '../is-port-open';
 import { BI_DIR, BUNDLE_DIR } from './bi-paths';
 import { databaseUri, type BiConfig } from './bi-config';
 import { lastLines, runProcess } from './run-process';
@@ -221,6 +222,11 @@ export async function setupBi(config: BiConfig, log: (line: string) => void): Pr
   if (pid !== undefined && (await isHealthy(config))) {
     step(`Superset already running (pid ${pid})`);
   } else {
+    if (pid === undefined && (await isPortOpen(config.host, config.port))) {
+      throw new BiSetupError(
+        `${config.host}:${config.port} is in use by another program: pick another port with --port`,
+      );
+    }
     const started = await startServer(config, venv.bin('gunicorn'), env);
     step(`Superset started (pid ${started})`);
   }

@@ -4,7 +4,6 @@
  * configuration or usage.
  */
 import { readFileSync } from 'node:fs';
-import { MissingToolError } from '../missing-tool-error';
 import { BI_OPTIONS, BiConfigError, parseBiArgs } from './bi-config';
 import { ADMIN_USER, dataFiles, setupBi } from './bi-setup';
 import { isHealthy, runningPid, serverUrl, stopServer } from './superset-server';
@@ -57,11 +56,9 @@ async function main(argv: string[]): Promise<number> {
     print(`stop it with: npm run bi -- stop${where.length > 0 ? ` ${where.join(' ')}` : ''}`);
     return 0;
   } catch (err) {
-    if (err instanceof MissingToolError || err instanceof Error) {
-      console.error(`bi: ${err.message}`);
-      return 1;
-    }
-    throw err;
+    // VenvError, MissingToolError, BiSetupError, ServerStartError: each message says what to do.
+    console.error(`bi: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
   }
 }
 
