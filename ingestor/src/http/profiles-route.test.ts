@@ -156,6 +156,11 @@ describe('POST /v1/profiles', () => {
     expect(errorOf(tooMany).message).toBe('at most 1000 profiles a request (got 1001)');
     const empty = await post([], bearer());
     expect([empty.statusCode, errorOf(empty).code]).toEqual([400, 'PROFILES_INVALID']);
+    const plain = await post('{"user_id":"u"}', { ...bearer(), 'content-type': 'text/plain' });
+    expect([plain.statusCode, errorOf(plain)]).toEqual([
+      400,
+      { code: 'CONTENT_TYPE_UNSUPPORTED', message: 'POST /v1/profiles takes application/json' },
+    ]);
     const notJson = await post('{nope', bearer());
     expect([notJson.statusCode, errorOf(notJson).code]).toEqual([400, 'BODY_INVALID_JSON']);
   });

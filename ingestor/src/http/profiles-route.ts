@@ -65,6 +65,13 @@ export function profilesRoute(app: FastifyInstance, deps: ProfilesRouteDeps): Pr
       }
     },
   );
+  // Any other type is answered in the catalogue's words, naming the one this route takes.
+  app.addContentTypeParser('*', (_request, _payload, done) => {
+    done(
+      new IngestError('CONTENT_TYPE_UNSUPPORTED', 'POST /v1/profiles takes application/json'),
+      undefined,
+    );
+  });
   app.decorateRequest('gosightProfilesProject', null);
 
   /** Refuses browsers and checks the secret before the body is read. */
