@@ -19,6 +19,7 @@ import { startOpsServer, type OpsServer } from './http-server';
 import { createKafkaEventSource } from './consume/kafka-event-source';
 import { createMetrics, type Metrics } from './metrics';
 import { createCachedSessionStore } from './sessions/cached-session-store';
+import { migrateSessionKeys } from './sessions/migrate-session-keys';
 import { withReplicaWait } from './sessions/replica-wait';
 import { createSessionSweeper, type Sweeper } from './sessions/session-sweeper';
 import type { SessionStore } from './sessions/session-store';
@@ -203,6 +204,15 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         return 0;
       });
       if (loaded > 0) log(`segments: ${segments.size} users' segments loaded`);
+      if (!deps.sessionStore && redis && !isCluster(redis)) {
+        // Sessions the old key layout still holds move to the sharded one (issue 19).
+        const moved = await migrateSessionKeys(redis, settings.redisPrefix);
+        if (moved.live + moved.finalising + moved.tombstones > 0) {
+          log(
+            `sessions: moved to the sharded key layout: ${moved.live} live, ${moved.finalising} being finalised, ${moved.tombstones} tombstones`,
+          );
+        }
+      }
       await eventsSource.start(
         coalesce(createBatchFlush({ warehouse, dlq, store, metrics, log, segments })),
       );
