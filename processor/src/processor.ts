@@ -206,7 +206,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       if (loaded > 0) log(`segments: ${segments.size} users' segments loaded`);
       if (!deps.sessionStore && redis && !isCluster(redis)) {
         // Sessions the old key layout still holds move to the sharded one (issue 19).
-        const moved = await migrateSessionKeys(redis, settings.redisPrefix);
+        // Without Redis right now the processor starts anyway (its batches wait for Redis).
+        const moved = await migrateSessionKeys(redis, settings.redisPrefix).catch(
+          (error: unknown) => {
+            log(`sessions: cannot check for the old key layout now: ${String(error)}`);
+            return { live: 0, finalising: 0, tombstones: 0 };
+          },
+        );
         if (moved.live + moved.finalising + moved.tombstones > 0) {
           log(
             `sessions: moved to the sharded key layout: ${moved.live} live, ${moved.finalising} being finalised, ${moved.tombstones} tombstones`,
