@@ -19,7 +19,8 @@ describe('the Superset bundle in deploy/bi/bundle', () => {
         text,
       });
     }
-  });
+    // Prettier formats 34 files: a few seconds on a busy 2-core machine.
+  }, 60_000);
 
   it('uses every chart on a dashboard, and only metrics and columns its dataset has', () => {
     const placed = DASHBOARDS.flatMap((d) =>
