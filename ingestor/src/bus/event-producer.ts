@@ -1,7 +1,9 @@
 /**
  * The event-bus port (ARCHITECTURE.md, "Three ports"): the only thing the
- * HTTP side knows about Kafka. Production adapter: `kafka-producer.ts`; a
- * later issue adds an in-process one for the single-machine mode.
+ * HTTP side knows about Kafka. Kafka adapters (GOSIGHT_KAFKA_CLIENT):
+ * `platformatic-producer.ts` (the default) and `kafka-producer.ts` (kafkajs),
+ * over one buffer (`batching-producer.ts`); the single-machine mode brings
+ * its in-process bus (standalone/).
  */
 
 /** One message for the bus; `value` is already serialised. */
