@@ -3,14 +3,14 @@
  * thing an ingest endpoint cannot skip, the produce — each request's events
  * written back as JSON, one raw-topic message per request (rawSessionMessages),
  * sent through the ingestor's own Kafka producer (kafka-producer.ts: the same
- * micro-batching, idempotence, acks=all and client: @platformatic/kafka, the
- * ingestor's default, or `kafkajs` as the fourth argument) and answered
+ * micro-batching, idempotence, acks=all and client: kafkajs, the ingestor's
+ * default, or `platformatic` as the fourth argument) and answered
  * 202 after the acknowledgement. No validation, no enrichment, no project or
  * origin checks, and the events written are the client's (smaller than the
  * enriched ones). What this route does per event is a strict subset of the
  * ingestor's work, so its throughput bounds the ingestor's from above.
  *
- *   node --import tsx bench/ingestor/floor-server.ts <port> <brokers> <topic> [platformatic|kafkajs]
+ *   node --import tsx bench/ingestor/floor-server.ts <port> <brokers> <topic> [kafkajs|platformatic]
  */
 import Fastify from 'fastify';
 import { parseJsonBodies } from './json-body';
@@ -21,7 +21,7 @@ import { createPlatformaticProducer } from '../../ingestor/src/bus/platformatic-
 const port = Number(process.argv[2] ?? 0);
 const brokers = (process.argv[3] ?? '127.0.0.1:9092').split(',');
 const topic = process.argv[4] ?? 'bench-floor';
-const client = process.argv[5] ?? 'platformatic';
+const client = process.argv[5] ?? 'kafkajs';
 const app = Fastify({ logger: false });
 // The ingestor's defaults (ingestor/src/config.ts).
 const options = {

@@ -29,7 +29,7 @@
  *       # --clients='kafkajs,kafkajs@--max-semi-space-size=8'; max-load phases are taken in
  *       # turns, --rounds=N (3) of 10 s a server, and every server gets a half-load phase at
  *       # half the first ingestor's max; peak RSS is sampled per phase.
- *       # --client=kafkajs runs the other phases with that client (default: platformatic, the
+ *       # --client=platformatic runs the other phases with that client (default: kafkajs, the
  *       # ingestor's default); --floor-clients=kafkajs,platformatic runs a floor route per
  *       # client (ratios against the first)
  *   npx tsx bench/ingestor/run.ts --kafka-anywhere
@@ -66,13 +66,11 @@ const argValue = (name: string) =>
  * (environment too), comma-separated; the first is the main one. E.g.
  * --clients='kafkajs,kafkajs@--max-semi-space-size=8,platformatic@@MALLOC_ARENA_MAX=2'.
  */
-const CLIENTS = (argValue('clients') ?? argValue('client') ?? 'platformatic').split(',');
+const CLIENTS = (argValue('clients') ?? argValue('client') ?? 'kafkajs').split(',');
 /** The clients of the floor routes, one floor-server.ts each (the first is the ratios' reference). */
-const FLOOR_CLIENTS = (
-  argValue('floor-clients') ??
-  argValue('floor-client') ??
-  'platformatic'
-).split(',');
+const FLOOR_CLIENTS = (argValue('floor-clients') ?? argValue('floor-client') ?? 'kafkajs').split(
+  ',',
+);
 /**
  * --only=floor: max-load phases per server, taken in turns (A B C A B C ...), so
  * that a busy spell of a shared machine falls on every server alike.
@@ -371,7 +369,7 @@ async function main(): Promise<void> {
   const nodeArgs = [...v8Flags(process.env.BENCH_NODE_FLAGS ?? INGESTOR_NODE_FLAGS), ...runArgs];
   const entry = viaTsx ? 'ingestor/src/main.ts' : await bundle();
   const startIngestor = (spec: string, port: number, metricsPort: number) => {
-    const [client = 'platformatic', flags, env = ''] = spec.split('@');
+    const [client = 'kafkajs', flags, env = ''] = spec.split('@');
     return pinned(
       0,
       [entry],
@@ -398,15 +396,11 @@ async function main(): Promise<void> {
       'inherit',
     );
   };
-  const ingestor = startIngestor(
-    CLIENTS[0] ?? 'platformatic',
-    INGESTOR_PORT,
-    INGESTOR_METRICS_PORT,
-  );
+  const ingestor = startIngestor(CLIENTS[0] ?? 'kafkajs', INGESTOR_PORT, INGESTOR_METRICS_PORT);
   /** Label, port and process of each ingestor: the main one, then one per further client. */
   const ingestors = [
     {
-      client: CLIENTS[0] ?? 'platformatic',
+      client: CLIENTS[0] ?? 'kafkajs',
       port: INGESTOR_PORT,
       metricsPort: INGESTOR_METRICS_PORT,
       process: ingestor,

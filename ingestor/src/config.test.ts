@@ -17,7 +17,7 @@ describe('config', () => {
       GOSIGHT_IP_MODE: 'anonymize',
       GOSIGHT_SDK_PATH: '/sdk/gosight.js',
       GOSIGHT_TRUSTED_PROXIES: [],
-      GOSIGHT_KAFKA_CLIENT: 'platformatic',
+      GOSIGHT_KAFKA_CLIENT: 'kafkajs',
     });
     expect(config.GOSIGHT_SDK_FILE).toMatch(/sdk\/dist\/gosight\.js$/);
     expect(Object.isFrozen(config)).toBe(true);

@@ -68,10 +68,10 @@ export const ingestorEnv = z.object({
   GOSIGHT_PRODUCE_BATCH_SIZE: int(1, 100_000).default(1000),
   GOSIGHT_PRODUCE_LINGER_MS: int(0, 1000).default(2),
   GOSIGHT_PRODUCE_TIMEOUT_MS: int(100, 600_000).default(5000),
-  // The Kafka client behind the event-bus port (bus/): @platformatic/kafka (the default since
-  // issue 15: less CPU an event, and it runs in a 96 MB heap; README "Kafka client") or kafkajs,
-  // as the design card names it. The same messages, partitions and acks=all either way.
-  GOSIGHT_KAFKA_CLIENT: z.enum(['platformatic', 'kafkajs']).default('platformatic'),
+  // The Kafka client behind the event-bus port (bus/): kafkajs, as the design card names it, or
+  // @platformatic/kafka (less CPU an event, but its idempotent producer does not survive a broker
+  // failover: README "Kafka client"). The same messages, partitions and acks=all either way.
+  GOSIGHT_KAFKA_CLIENT: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
   GOSIGHT_RETRY_AFTER_SECONDS: int(1, 3600).default(2),
   GOSIGHT_UA_CACHE_SIZE: int(0, 1_000_000).default(2000),
   GOSIGHT_LOG_LEVEL: z

@@ -1,7 +1,7 @@
 /**
  * The event-bus port (ARCHITECTURE.md, "Three ports"): the only thing the
  * HTTP side knows about Kafka. Kafka adapters (GOSIGHT_KAFKA_CLIENT):
- * `platformatic-producer.ts` (the default) and `kafka-producer.ts` (kafkajs),
+ * `kafka-producer.ts` (kafkajs, the default) and `platformatic-producer.ts`,
  * over one buffer (`batching-producer.ts`); the single-machine mode brings
  * its in-process bus (standalone/).
  */

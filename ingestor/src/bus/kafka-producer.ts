@@ -1,5 +1,5 @@
 /**
- * The kafkajs adapter of the event-bus port (`GOSIGHT_KAFKA_CLIENT=kafkajs`): one
+ * The kafkajs adapter of the event-bus port (the default client): one
  * idempotent kafkajs producer (acks=all, one request in flight), fed by the
  * bounded, micro-batching buffer of `batching-producer.ts`.
  *
