@@ -227,6 +227,8 @@ for (const config of playwrightConfigs) {
 // The first run on a machine installs Superset into a venv under ~/.cache/gosight (a few
 // minutes); later runs reuse it.
 const biVitest = join(outDir, 'vitest-bi.json');
+// The REST test leaves its Superset to the browser test through this file: one setup, not two.
+const biHandoff = join(outDir, 'bi-handoff.json');
 await suite(
   'bi',
   npx,
@@ -239,7 +241,7 @@ await suite(
     '--reporter=json',
     `--outputFile.json=${biVitest}`,
   ],
-  stackEnv,
+  { ...stackEnv, BI_HANDOFF_FILE: biHandoff },
   biVitest,
   vitestCounts,
 );
@@ -248,7 +250,7 @@ await suite(
   'bi',
   npx,
   ['playwright', 'test', '-c', 'test/bi/playwright.config.ts', '--reporter=list,json'],
-  { ...stackEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: biPlaywright },
+  { ...stackEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: biPlaywright, BI_HANDOFF_FILE: biHandoff },
   biPlaywright,
   (r) => ({
     passed: (r.stats?.expected ?? 0) + (r.stats?.flaky ?? 0),
@@ -256,6 +258,9 @@ await suite(
     skipped: r.stats?.skipped ?? 0,
   }),
 );
+// A Superset handed over but never taken (the browser run died first) is stopped here.
+const leftOver = existsSync(biHandoff) ? readJson(biHandoff) : undefined;
+if (leftOver?.args) await run(npx, ['tsx', 'deploy/local/src/bi/cli.ts', 'stop', ...leftOver.args]);
 
 if (startedServices.length > 0 && !keepStack) {
   await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'down', ...startedServices]);

@@ -3,7 +3,7 @@
  * directory, a free port, and a fresh gosight database seeded with known data.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,15 +69,61 @@ export async function prepareBi(prefix: string): Promise<BiFixture> {
     args,
     dataDir,
     baseUrl: `http://127.0.0.1:${port}`,
-    dropDatabase: async () => {
-      const c = createClient({ url: clickhouseUrl, ...clickhouseAuth });
-      try {
-        await c.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-      } finally {
-        await c.close();
-      }
-    },
+    dropDatabase: () => dropDatabase(database),
   };
+}
+
+async function dropDatabase(database: string): Promise<void> {
+  const { clickhouseUrl, clickhouseAuth } = serviceEnv();
+  const c = createClient({ url: clickhouseUrl, ...clickhouseAuth });
+  try {
+    await c.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+  } finally {
+    await c.close();
+  }
+}
+
+/**
+ * A Superset that one bi suite set up and left running for the next: `npm test -- bi` runs the
+ * REST test first and the browser test second on the same seeded setup, so the step pays for
+ * one Superset setup, not two. The file is named by BI_HANDOFF_FILE (set by scripts/test.mjs);
+ * without it each suite sets up and stops its own.
+ */
+export interface BiHandoff {
+  args: string[];
+  dataDir: string;
+  baseUrl: string;
+  database: string;
+}
+
+/** Leaves the running Superset to the next suite; false when no handoff is asked for. */
+export function handOff(fx: BiFixture): boolean {
+  const file = process.env.BI_HANDOFF_FILE;
+  if (!file) return false;
+  const handoff: BiHandoff = {
+    args: fx.args,
+    dataDir: fx.dataDir,
+    baseUrl: fx.baseUrl,
+    database: fx.database,
+  };
+  writeFileSync(file, JSON.stringify(handoff), { mode: 0o600 });
+  return true;
+}
+
+/** Takes over the Superset the previous suite left running, if any (the file is removed). */
+export function takeOver(): BiHandoff | undefined {
+  const file = process.env.BI_HANDOFF_FILE;
+  if (!file || !existsSync(file)) return undefined;
+  const handoff = JSON.parse(readFileSync(file, 'utf8')) as BiHandoff;
+  rmSync(file, { force: true });
+  return handoff;
+}
+
+/** Stops a Superset set up for a test and removes its data directory and database. */
+export async function tearDown(handoff: BiHandoff): Promise<void> {
+  await runBiCli(['stop', ...handoff.args]);
+  await dropDatabase(handoff.database);
+  rmSync(handoff.dataDir, { recursive: true, force: true });
 }
 
 /** Runs `npm run bi -- <args>`; resolves with its exit code and output. */

@@ -4,12 +4,12 @@
  * dashboards read back through Superset's REST API and compared with what the
  * seed says it must show. Run by `npm test -- bi`.
  */
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHARTS, DASHBOARDS } from '../../deploy/local/src/bi/bundle-dashboards';
 import { serviceEnv } from '../services';
-import { prepareBi, runBiCli, type BiFixture } from './bi-harness';
+import { handOff, prepareBi, runBiCli, tearDown, type BiFixture } from './bi-harness';
 import { canonical, expectedRows, type ExpectedRow } from './expected';
 import { chartRows, dashboardCharts, loginApi, type Row, type SupersetApi } from './superset-api';
 
@@ -28,9 +28,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (fx === undefined) return;
-  await runBiCli(['stop', ...fx.args]);
-  await fx.dropDatabase();
-  rmSync(fx.dataDir, { recursive: true, force: true });
+  // Under `npm test -- bi` the browser test goes on with this Superset (one setup, not two).
+  if (first?.code === 0 && handOff(fx)) return;
+  await tearDown(fx);
 });
 
 describe('npm run bi', () => {
