@@ -115,7 +115,12 @@ export function startBeaconLoad(options: LoadOptions): { stop(): Promise<LoadRep
     });
   }
 
-  async function sendBatch(sessionId: string, anonId: string, types: typeof OTHER_TYPES) {
+  /** Resolves true once the batch was 202'd, false when it was given up. */
+  async function sendBatch(
+    sessionId: string,
+    anonId: string,
+    types: typeof OTHER_TYPES,
+  ): Promise<boolean> {
     const now = Date.now();
     const events = types.map((template, i) => ({
       ...template,
@@ -141,7 +146,7 @@ export function startBeaconLoad(options: LoadOptions): { stop(): Promise<LoadRep
         mine.events += events.length;
         mine.pages += events.filter((e) => e.type === 'page_view').length;
         report.perSession.set(sessionId, mine);
-        return;
+        return true;
       }
       firstFailure ??= Date.now();
       // Only what a browser would retry: the bus was busy or the connection failed.
@@ -150,7 +155,7 @@ export function startBeaconLoad(options: LoadOptions): { stop(): Promise<LoadRep
         Date.now() - firstFailure > options.giveUpMs
       ) {
         report.givenUp += events.length;
-        return;
+        return false;
       }
       report.retries += 1;
       await sleep(retryAfter * 1000);
@@ -169,7 +174,8 @@ export function startBeaconLoad(options: LoadOptions): { stop(): Promise<LoadRep
             ? validEvents.page_view
             : OTHER_TYPES[(b + i) % OTHER_TYPES.length]) ?? validEvents.click,
       );
-      await sendBatch(sessionId, anonId, types);
+      // A batch given up ends its session (a browser that went away), so stop() stays bounded.
+      if (!(await sendBatch(sessionId, anonId, types))) return;
       if (b < options.batches - 1) await sleep(options.intervalMs * (0.75 + Math.random() / 2));
     }
   }

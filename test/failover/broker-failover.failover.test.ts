@@ -20,10 +20,15 @@ beforeAll(async () => {
     FAILOVER_PORTS.redisPrimary,
     `${failoverStateDir()}/redis-broker`,
   );
+  // The ingestors on kafkajs: with the default client (@platformatic/kafka 1.22) the
+  // idempotent producer answered every produce with OUT_OF_ORDER_SEQUENCE_NUMBER after the
+  // partition leader was killed and never recovered (503 until the end of the test, run of
+  // 2026-12-02, reported in issue 19's closing note); kafkajs recovers within seconds.
   scenario = await createScenario({
     name: 'broker',
     brokers: cluster.brokers,
     redisUrl: redis.url,
+    ingestorEnv: { GOSIGHT_KAFKA_CLIENT: 'kafkajs' },
   });
 });
 
@@ -52,7 +57,7 @@ describe('a broker killed with SIGKILL under load', () => {
       batches: 5,
       perBatch: 4,
       intervalMs: 1200,
-      giveUpMs: 90_000,
+      giveUpMs: 45_000,
     });
     await sleep(8_000);
 
@@ -87,7 +92,10 @@ describe('a broker killed with SIGKILL under load', () => {
       `${victim.name} restarted; cluster whole again ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
     );
     await sleep(8_000);
+    const stopping = Date.now();
     const report = await load.stop();
+    log(`load stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s`);
+    if (report.givenUp > 0) log(`batches given up; the services said:\n${scenario.tails()}`);
     const counts = await scenario.verify(report, log);
     log(countsLine(counts, report));
     const window = report.failureWindow;

@@ -43,6 +43,8 @@ export interface ScenarioOptions {
   redisUrl: string;
   /** extra processor environment, e.g. GOSIGHT_REDIS_WAIT_REPLICAS */
   processorEnv?: Record<string, string>;
+  /** extra ingestor environment, e.g. GOSIGHT_KAFKA_CLIENT */
+  ingestorEnv?: Record<string, string>;
 }
 
 /** What a scenario's checks found, for the test's assertions and its printed line. */
@@ -191,6 +193,7 @@ export async function createScenario(options: ScenarioOptions) {
         GOSIGHT_PROJECTS: JSON.stringify([{ key: PROJECT, origins: [ORIGIN] }]),
         GOSIGHT_LOG_LEVEL: 'warn',
         GOSIGHT_RETRY_AFTER_SECONDS: '1',
+        ...options.ingestorEnv,
       }),
       () => {
         if (!healthy) {
@@ -280,9 +283,19 @@ export async function createScenario(options: ScenarioOptions) {
         await sleep(1000);
       }
     };
+    const storedIds = async () =>
+      new Set(
+        (await rows<{ id: string }>('SELECT toString(event_id) AS id FROM {db}.events FINAL')).map(
+          (r) => r.id,
+        ),
+      );
     await until(
-      'the 202d events in ClickHouse',
-      async () => (await count('SELECT uniqExact(event_id) AS n FROM {db}.events')) >= accepted,
+      'every 202d event in ClickHouse',
+      async () => {
+        const ids = await storedIds();
+        for (const id of load.accepted) if (!ids.has(id)) return false;
+        return true;
+      },
       120_000,
     );
     await until(
@@ -292,13 +305,9 @@ export async function createScenario(options: ScenarioOptions) {
       (SESSION_IDLE_SECONDS + 90) * 1000,
     );
     log(`stored and finalised ${((Date.now() - t0) / 1000).toFixed(1)} s after the load ended`);
-    const storedIds = new Set(
-      (await rows<{ id: string }>('SELECT toString(event_id) AS id FROM {db}.events FINAL')).map(
-        (r) => r.id,
-      ),
-    );
+    const stored202 = await storedIds();
     let missing = 0;
-    for (const id of load.accepted) if (!storedIds.has(id)) missing += 1;
+    for (const id of load.accepted) if (!stored202.has(id)) missing += 1;
     const stored = await count('SELECT count() AS n FROM {db}.events FINAL');
     const distinct = await count('SELECT uniqExact(event_id) AS n FROM {db}.events');
     const raw = await count('SELECT count() AS n FROM {db}.events');
@@ -349,6 +358,15 @@ export async function createScenario(options: ScenarioOptions) {
       return new Map(
         (meta.topics[0]?.partitions ?? []).map((p) => [p.partitionId, p.leader] as const),
       );
+    },
+    /** The last lines of every child's output, for a failed test's log. */
+    tails(lines = 15): string {
+      return children
+        .map(
+          (c) =>
+            `--- ${c.name} (last ${lines} lines) ---\n${c.output().split('\n').slice(-lines).join('\n')}`,
+        )
+        .join('\n');
     },
     /** Stops every child, drops the database, topics and group. Safe to call twice. */
     async cleanup() {
