@@ -7,6 +7,8 @@ import { debianChromium } from '../debian-chromium';
 export default defineConfig({
   testDir: 'e2e',
   workers: 1,
+  // One retry: a login to Superset once hung for the whole 3 minutes in a CI rehearsal (counted as flaky).
+  retries: 1,
   timeout: 180_000,
   reporter: 'list',
   globalSetup: './e2e/global-setup.ts',
