@@ -11,6 +11,11 @@ import { startRedisProcess, type RedisProcess } from './redis-process';
 import { countsLine, createScenario, ORIGIN, PROJECT, type Scenario } from './scenario';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The ingestors' Kafka client (GOSIGHT_KAFKA_CLIENT): kafkajs unless this names platformatic. */
+const KAFKA_CLIENT = process.env.FAILOVER_KAFKA_CLIENT ?? 'kafkajs';
+if (!['kafkajs', 'platformatic'].includes(KAFKA_CLIENT)) {
+  throw new Error(`FAILOVER_KAFKA_CLIENT must be kafkajs or platformatic, not ${KAFKA_CLIENT}`);
+}
 const cluster = failoverCluster();
 let redis: RedisProcess;
 let scenario: Scenario;
@@ -20,15 +25,15 @@ beforeAll(async () => {
     FAILOVER_PORTS.redisPrimary,
     `${failoverStateDir()}/redis-broker`,
   );
-  // The ingestors on kafkajs: with the default client (@platformatic/kafka 1.22) the
-  // idempotent producer answered every produce with OUT_OF_ORDER_SEQUENCE_NUMBER after the
-  // partition leader was killed and never recovered (503 until the end of the test, run of
-  // 2026-12-02, reported in issue 19's closing note); kafkajs recovers within seconds.
+  // The ingestors on kafkajs unless FAILOVER_KAFKA_CLIENT=platformatic. Before its adapter
+  // replaced a failed producer, @platformatic/kafka 1.22's idempotent producer answered every
+  // produce with OUT_OF_ORDER_SEQUENCE_NUMBER after the partition leader was killed and never
+  // recovered (503 until the end of the test, run of 2026-12-02, issue 19's closing note).
   scenario = await createScenario({
     name: 'broker',
     brokers: cluster.brokers,
     redisUrl: redis.url,
-    ingestorEnv: { GOSIGHT_KAFKA_CLIENT: 'kafkajs' },
+    ingestorEnv: { GOSIGHT_KAFKA_CLIENT: KAFKA_CLIENT },
   });
 });
 
@@ -42,7 +47,7 @@ afterAll(async () => {
 
 describe('a broker killed with SIGKILL under load', () => {
   it('loses no 202d event and stores each once as queried', async () => {
-    const log = (line: string) => console.log(`[broker failover] ${line}`);
+    const log = (line: string) => console.log(`[broker failover, ${KAFKA_CLIENT}] ${line}`);
     const ingestors = [
       await scenario.ingestor('ingestor-a'),
       await scenario.ingestor('ingestor-b'),
@@ -96,6 +101,24 @@ describe('a broker killed with SIGKILL under load', () => {
     const report = await load.stop();
     log(`load stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s`);
     if (report.givenUp > 0) log(`batches given up; the services said:\n${scenario.tails()}`);
+    for (const ingestor of ingestors) {
+      const lines = ingestor.output().split('\n');
+      const count = (text: string) => lines.filter((l) => l.includes(text)).length;
+      // what the replaced producers failed with (GOSIGHT_KAFKA_CLIENT=platformatic)
+      const causes = new Map<string, number>();
+      for (const line of lines.filter((l) => l.includes('"msg":"kafka producer replaced'))) {
+        const cause =
+          /OUT_OF_ORDER_SEQUENCE_NUMBER|UNKNOWN_PRODUCER_ID|not acknowledged within \d+ ms|NOT_LEADER_OR_FOLLOWER/.exec(
+            line,
+          )?.[0] ?? /"message":"([^"]*)"/.exec(line)?.[1];
+        causes.set(cause ?? '?', (causes.get(cause ?? '?') ?? 0) + 1);
+      }
+      log(
+        `${ingestor.name}: ${count('"msg":"kafka send failed"')} requests failed, ` +
+          `${count('"msg":"kafka producer replaced')} producers replaced` +
+          (causes.size > 0 ? ` (${[...causes].map(([c, n]) => `${c} ×${n}`).join(', ')})` : ''),
+      );
+    }
     const counts = await scenario.verify(report, log);
     log(countsLine(counts, report));
     const window = report.failureWindow;
