@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { runMigrations } from '@gosight/schema';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
 import { uniqueSuffix } from '../services';
 import type { LoadReport } from './beacon-load';
 
@@ -278,10 +278,11 @@ export async function createScenario(options: ScenarioOptions) {
       while (!(await check().catch(() => false))) {
         if (Date.now() > deadline) {
           log(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
-          return;
+          return false;
         }
         await sleep(1000);
       }
+      return true;
     };
     const storedIds = async () =>
       new Set(
@@ -289,7 +290,7 @@ export async function createScenario(options: ScenarioOptions) {
           (r) => r.id,
         ),
       );
-    await until(
+    const allStored = await until(
       'every 202d event in ClickHouse',
       async () => {
         const ids = await storedIds();
@@ -298,6 +299,11 @@ export async function createScenario(options: ScenarioOptions) {
       },
       120_000,
     );
+    if (!allStored) {
+      // Before anything else moves: where the missing ones are (processors still running).
+      const ids = await storedIds();
+      await whereAreMissing(new Set([...load.accepted].filter((id) => !ids.has(id))), log);
+    }
     await until(
       'every session finalised',
       async () =>
@@ -306,8 +312,9 @@ export async function createScenario(options: ScenarioOptions) {
     );
     log(`stored and finalised ${((Date.now() - t0) / 1000).toFixed(1)} s after the load ended`);
     const stored202 = await storedIds();
-    let missing = 0;
-    for (const id of load.accepted) if (!stored202.has(id)) missing += 1;
+    const missingIds = new Set<string>();
+    for (const id of load.accepted) if (!stored202.has(id)) missingIds.add(id);
+    const missing = missingIds.size;
     const stored = await count('SELECT count() AS n FROM {db}.events FINAL');
     const distinct = await count('SELECT uniqExact(event_id) AS n FROM {db}.events');
     const raw = await count('SELECT count() AS n FROM {db}.events');
@@ -340,6 +347,92 @@ export async function createScenario(options: ScenarioOptions) {
     };
   }
 
+  /**
+   * For a failed run: where the 202'd events that are not in ClickHouse are. Each is either
+   * in the topic below the group's committed offset (the processors committed it without
+   * storing it: lost), in the topic at or above it (not consumed yet: stuck), or not in the
+   * topic at all (lost between the ingestor's acknowledgement and Kafka).
+   */
+  async function whereAreMissing(missingIds: Set<string>, log: (line: string) => void) {
+    const committed = new Map<number, bigint>();
+    const [group] = await admin.fetchOffsets({ groupId: names.group, topics: [names.topic] });
+    for (const p of group?.partitions ?? []) committed.set(p.partition, BigInt(p.offset));
+    const ends = await admin.fetchTopicOffsets(names.topic);
+    const described = await admin.describeGroups([names.group]).catch(() => undefined);
+    for (const g of described?.groups ?? []) {
+      log(
+        `missing: group ${g.state}, members ${g.members
+          .map((m) => {
+            const a = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+            return `${m.clientHost}:${JSON.stringify(a?.assignment ?? {})}`;
+          })
+          .join(' ')}`,
+      );
+    }
+    log(
+      `missing: per partition committed/end offset ${ends
+        .map((e) => `${e.partition}:${committed.get(e.partition) ?? '-'}/${e.offset}`)
+        .join(' ')}`,
+    );
+    const found = new Map<string, { partition: number; offset: bigint }>();
+    const consumer = kafka.consumer({ groupId: `${names.group}-diagnosis-${uniqueSuffix()}` });
+    const remaining = new Map(ends.map((e) => [e.partition, BigInt(e.offset)] as const));
+    for (const [p, end] of remaining) if (end === 0n) remaining.delete(p);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic: names.topic, fromBeginning: true });
+      let done: () => void = () => undefined;
+      const scanned = new Promise<void>((resolve) => (done = resolve));
+      if (remaining.size === 0) done();
+      await consumer.run({
+        eachMessage: ({ partition, message }) => {
+          const text = message.value?.toString() ?? '';
+          for (const id of text.match(
+            /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
+          ) ?? []) {
+            if (missingIds.has(id)) found.set(id, { partition, offset: BigInt(message.offset) });
+          }
+          const end = remaining.get(partition);
+          if (end !== undefined && BigInt(message.offset) + 1n >= end) {
+            remaining.delete(partition);
+            if (remaining.size === 0) done();
+          }
+          return Promise.resolve();
+        },
+      });
+      await Promise.race([scanned, sleep(60_000)]);
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
+    let belowCommit = 0;
+    let unconsumed = 0;
+    const where = new Map<string, number>();
+    for (const { partition, offset } of found.values()) {
+      const mark = committed.get(partition);
+      const below = mark !== undefined && mark >= 0n && offset < mark;
+      if (below) belowCommit += 1;
+      else unconsumed += 1;
+      const key = `p${partition}@${offset}${below ? '<commit' : ''}`;
+      where.set(key, (where.get(key) ?? 0) + 1);
+    }
+    log(
+      `missing ${missingIds.size}: ${belowCommit} in the topic below the committed offset (lost by a processor), ` +
+        `${unconsumed} at or above it (not consumed), ${missingIds.size - found.size} not in the topic ` +
+        `(lost before Kafka)${remaining.size > 0 ? `; scan incomplete on partitions ${[...remaining.keys()].join(',')}` : ''}; ` +
+        `messages: ${[...where].map(([k, n]) => `${k}×${n}`).join(' ')}`,
+    );
+    log(`the services said:\n${tails(40)}`);
+  }
+
+  function tails(lines = 15): string {
+    return children
+      .map(
+        (c) =>
+          `--- ${c.name} (last ${lines} lines) ---\n${c.output().split('\n').slice(-lines).join('\n')}`,
+      )
+      .join('\n');
+  }
+
   return {
     names,
     admin,
@@ -360,14 +453,7 @@ export async function createScenario(options: ScenarioOptions) {
       );
     },
     /** The last lines of every child's output, for a failed test's log. */
-    tails(lines = 15): string {
-      return children
-        .map(
-          (c) =>
-            `--- ${c.name} (last ${lines} lines) ---\n${c.output().split('\n').slice(-lines).join('\n')}`,
-        )
-        .join('\n');
-    },
+    tails,
     /** Stops every child, drops the database, topics and group. Safe to call twice. */
     async cleanup() {
       for (const c of children) await c.kill().catch(() => undefined);
