@@ -128,7 +128,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       }));
   const producer: Producer | undefined = deps.dlq
     ? undefined
-    : required(kafka, 'kafka or dlq').producer({ allowAutoTopicCreation: true });
+    : // No retries inside kafkajs: its retry of a request that spans brokers skips the brokers
+      // that answered before, even when a failed partition moved to one of them, and
+      // resolves without having sent it. store-events.ts sends the whole request again.
+      required(kafka, 'kafka or dlq').producer({
+        allowAutoTopicCreation: true,
+        retry: { retries: 0 },
+      });
   const admin: Admin | undefined = kafka?.admin();
   const eventsSource = source(settings.group);
   // The ingestor's quarantined events reach ClickHouse through this group (dlq-recorder.ts).

@@ -87,7 +87,9 @@ async function consume(
   total: number,
 ): Promise<void> {
   const consumer = options.kafka.consumer({ groupId, sessionTimeout: 10_000 });
-  const producer = options.kafka.producer();
+  // No retries inside kafkajs (they can skip a partition that moved between brokers, see
+  // processor.ts); a failed send fails the batch and the consumer delivers it again whole.
+  const producer = options.kafka.producer({ retry: { retries: 0 } });
   await Promise.all([consumer.connect(), producer.connect()]);
   let lastProgress = 0;
   try {
