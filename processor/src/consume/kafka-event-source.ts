@@ -52,55 +52,89 @@ export const EVENT_SOURCE_RUN = {
 /** Creates a kafkajs consumer-group subscription; partitions are handled concurrently. */
 export function createKafkaEventSource(options: KafkaEventSourceOptions): EventSource {
   const log = options.log ?? (() => {});
-  const consumer: Consumer = options.kafka.consumer(eventSourceConsumerConfig(options));
+  let consumer: Consumer | undefined;
   let running = false;
+  let restarting: Promise<void> | undefined;
+
+  /** Connects a fresh consumer, subscribes and runs it; the handler commits on that consumer. */
+  async function runConsumer(handler: DeliveryHandler): Promise<void> {
+    const current = options.kafka.consumer(eventSourceConsumerConfig(options));
+    consumer = current;
+    current.on(current.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      log(
+        `consumer ${options.groupId} crashed: ${String(error)}${restart ? ' (kafkajs restarts it)' : ''}`,
+      );
+      // kafkajs restarts its consumer only after retriable errors. After others (seen: the
+      // group coordinator's broker killed, the member expelled meanwhile, every commit then
+      // refused with UNKNOWN_MEMBER_ID) it leaves the consumer stopped while the process
+      // lives on, consuming nothing. Start a new one: it joins the group again and what was
+      // not committed is delivered again (stored once: dedup tokens and event ids).
+      if (!restart && running && consumer === current) restarting ??= restartSoon(handler);
+    });
+    await current.connect();
+    await current.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
+    await current.run({
+      ...EVENT_SOURCE_RUN,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        if (batch.isEmpty()) return;
+        const delivery: Delivery = {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages.map((m) => ({
+            key: m.key,
+            value: m.value,
+            offset: m.offset,
+            timestamp: Number(m.timestamp),
+            ...sourceOf(m.headers),
+          })),
+          heartbeat: () => payload.heartbeat(),
+          isActive: () => running && payload.isRunning() && !payload.isStale(),
+        };
+        await handler(delivery);
+        const last = batch.lastOffset();
+        payload.resolveOffset(last);
+        await current.commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: (BigInt(last) + 1n).toString(),
+          },
+        ]);
+      },
+    });
+  }
+
+  async function restartSoon(handler: DeliveryHandler): Promise<void> {
+    for (let attempt = 1; running; attempt++) {
+      const old = consumer;
+      await old?.disconnect().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 10_000)));
+      if (!running) break;
+      try {
+        await runConsumer(handler);
+        log(`consumer ${options.groupId} started again after a crash`);
+        break;
+      } catch (error) {
+        log(
+          `consumer ${options.groupId} could not start again (attempt ${attempt}): ${String(error)}`,
+        );
+      }
+    }
+    restarting = undefined;
+  }
 
   return {
     async start(handler: DeliveryHandler) {
-      await consumer.connect();
-      await consumer.subscribe({
-        topic: options.topic,
-        fromBeginning: options.fromBeginning ?? true,
-      });
       running = true;
-      consumer.on(consumer.events.CRASH, (event) => {
-        log(`consumer ${options.groupId} crashed: ${String(event.payload.error)}`);
-      });
-      await consumer.run({
-        ...EVENT_SOURCE_RUN,
-        eachBatch: async (payload) => {
-          const { batch } = payload;
-          if (batch.isEmpty()) return;
-          const delivery: Delivery = {
-            topic: batch.topic,
-            partition: batch.partition,
-            messages: batch.messages.map((m) => ({
-              key: m.key,
-              value: m.value,
-              offset: m.offset,
-              timestamp: Number(m.timestamp),
-              ...sourceOf(m.headers),
-            })),
-            heartbeat: () => payload.heartbeat(),
-            isActive: () => running && payload.isRunning() && !payload.isStale(),
-          };
-          await handler(delivery);
-          const last = batch.lastOffset();
-          payload.resolveOffset(last);
-          await consumer.commitOffsets([
-            {
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: (BigInt(last) + 1n).toString(),
-            },
-          ]);
-        },
-      });
+      await runConsumer(handler);
     },
     async close() {
       running = false;
+      await restarting;
       // disconnect() waits for the batch in hand to finish, then leaves the group.
-      await consumer.disconnect();
+      await consumer?.disconnect();
     },
   };
 }
