@@ -17,11 +17,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isPortOpen } from '../is-port-open';
 import { BI_DIR, BUNDLE_DIR } from './bi-paths';
 import { databaseUri, type BiConfig } from './bi-config';
 import { lastLines, runProcess } from './run-process';
-import { isHealthy, runningPid, serverUrl, startServer } from './superset-server';
+import { isHealthy, runningPid, serverUrl, startServer, stopServer } from './superset-server';
 import { ensureVenv, type Venv } from './venv';
 
 /** A setup step failed; the message says which and why. */
@@ -129,6 +130,16 @@ async function warehouseCheck(config: BiConfig): Promise<string | undefined> {
   }
 }
 
+/** True once Superset answers its health check, false when it did not for `ms`. */
+async function answersWithin(config: BiConfig, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await isHealthy(config)) return true;
+    if (Date.now() >= deadline || runningPid(config) === undefined) return false;
+    await sleep(1000);
+  }
+}
+
 /** Sets everything up that is missing and starts Superset; returns its URL. */
 export async function setupBi(config: BiConfig, log: (line: string) => void): Promise<string> {
   const t0 = Date.now();
@@ -218,11 +229,18 @@ export async function setupBi(config: BiConfig, log: (line: string) => void): Pr
     step(`dashboards imported, warehouse ${databaseUri(config)}`);
   }
 
-  const pid = runningPid(config);
-  if (pid !== undefined && (await isHealthy(config))) {
+  let pid = runningPid(config);
+  if (pid !== undefined && !(await answersWithin(config, 30_000))) {
+    // Busy or stuck. A second server could not bind the port, and the pid file would name it
+    // instead of this one, which nothing would stop any more.
+    step(`Superset (pid ${pid}) does not answer; stopping it to start it again`);
+    await stopServer(config);
+    pid = undefined;
+  }
+  if (pid !== undefined) {
     step(`Superset already running (pid ${pid})`);
   } else {
-    if (pid === undefined && (await isPortOpen(config.host, config.port))) {
+    if (await isPortOpen(config.host, config.port)) {
       throw new BiSetupError(
         `${config.host}:${config.port} is in use by another program: pick another port with --port`,
       );
