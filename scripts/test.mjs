@@ -234,6 +234,10 @@ for (const config of playwrightConfigs) {
 const biVitest = join(outDir, 'vitest-bi.json');
 // The REST test leaves its Superset to the browser test through this file: one setup, not two.
 const biHandoff = join(outDir, 'bi-handoff.json');
+// Every Superset data directory of the step lies under this run's own directory, so that one
+// left running is found below whatever failed (bi-harness.ts reads BI_DATA_ROOT).
+const { makeBiRoot, stopLeftoverSupersets } = await import('./bi-leftovers.mjs');
+const biRoot = wanted('bi') ? makeBiRoot() : '';
 await suite(
   'bi',
   npx,
@@ -246,7 +250,7 @@ await suite(
     '--reporter=json',
     `--outputFile.json=${biVitest}`,
   ],
-  { ...stackEnv, BI_HANDOFF_FILE: biHandoff },
+  { ...stackEnv, BI_HANDOFF_FILE: biHandoff, BI_DATA_ROOT: biRoot },
   biVitest,
   vitestCounts,
 );
@@ -255,7 +259,12 @@ await suite(
   'bi',
   npx,
   ['playwright', 'test', '-c', 'test/bi/playwright.config.ts', '--reporter=list,json'],
-  { ...stackEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: biPlaywright, BI_HANDOFF_FILE: biHandoff },
+  {
+    ...stackEnv,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: biPlaywright,
+    BI_HANDOFF_FILE: biHandoff,
+    BI_DATA_ROOT: biRoot,
+  },
   biPlaywright,
   (r) => ({
     passed: (r.stats?.expected ?? 0) + (r.stats?.flaky ?? 0),
@@ -266,6 +275,17 @@ await suite(
 // A Superset handed over but never taken (the browser run died first) is stopped here.
 const leftOver = existsSync(biHandoff) ? readJson(biHandoff) : undefined;
 if (leftOver?.args) await run(npx, ['tsx', 'deploy/local/src/bi/cli.ts', 'stop', ...leftOver.args]);
+// Anything still running now was never torn down: a failure, whatever the tests said.
+if (biRoot) {
+  const left = await stopLeftoverSupersets(biRoot);
+  if (left.length > 0) {
+    counts.failed += 1;
+    failures.push(`bi (${left.length} Superset process(es) left running after the tests)`);
+    console.log(`=== bi: FAILED, Superset left running after the tests (stopped now):`);
+    for (const line of left) console.log(`    ${line}`);
+  }
+  rmSync(biRoot, { recursive: true, force: true });
+}
 
 if (startedServices.length > 0 && !keepStack) {
   await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'down', ...startedServices]);

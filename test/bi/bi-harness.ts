@@ -52,7 +52,9 @@ export async function prepareBi(prefix: string): Promise<BiFixture> {
     await client.close();
   }
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+  // BI_DATA_ROOT (set by scripts/test.mjs): the run's own directory, where its check finds any
+  // Superset left running once the step ended.
+  const dataDir = mkdtempSync(path.join(process.env.BI_DATA_ROOT || tmpdir(), `${prefix}-`));
   const args = [
     '--data-dir',
     dataDir,
@@ -121,9 +123,16 @@ export function takeOver(): BiHandoff | undefined {
 
 /** Stops a Superset set up for a test and removes its data directory and database. */
 export async function tearDown(handoff: BiHandoff): Promise<void> {
-  await runBiCli(['stop', ...handoff.args]);
-  await dropDatabase(handoff.database);
-  rmSync(handoff.dataDir, { recursive: true, force: true });
+  const stop = await runBiCli(['stop', ...handoff.args]);
+  try {
+    await dropDatabase(handoff.database);
+  } finally {
+    // Kept when Superset could not be stopped: its pid file is what `npm run bi -- stop` reads.
+    if (stop.code === 0) rmSync(handoff.dataDir, { recursive: true, force: true });
+  }
+  if (stop.code !== 0) {
+    throw new Error(`npm run bi -- stop failed (exit ${stop.code}):\n${stop.output}`);
+  }
 }
 
 /** Runs `npm run bi -- <args>`; resolves with its exit code and output. */

@@ -12,6 +12,11 @@ export default defineConfig({
   timeout: 180_000,
   reporter: 'list',
   globalSetup: './e2e/global-setup.ts',
+  // Playwright empties its output directory before the global setup. The default is the
+  // repository's test-results, which also holds the REST test's handover file (and the other
+  // reports of scripts/test.mjs): emptied, the handed-over Superset was never taken over nor
+  // stopped, and a second one was set up.
+  outputDir: '../../test-results/bi-playwright',
   use: {
     headless: true,
     launchOptions: debianChromium,

@@ -19,29 +19,47 @@ async function ownSetup(): Promise<BiHandoff> {
   return fx;
 }
 
+/** True when the Superset at `baseUrl` answers its health check. */
+function answers(baseUrl: string): Promise<boolean> {
+  return fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(10_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const stopStack = await setupStack();
-  let bi = takeOver();
-  if (
-    bi !== undefined &&
-    !(await fetch(`${bi.baseUrl}/health`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    console.log(`bi: the Superset handed over at ${bi.baseUrl} does not answer; setting up anew`);
-    await tearDown(bi);
-    bi = undefined;
+  // Playwright runs the returned teardown only when this function returned: whatever fails
+  // below stops what was taken over or started here first.
+  let bi: BiHandoff | undefined;
+  try {
+    bi = takeOver();
+    if (bi === undefined && process.env.BI_HANDOFF_FILE) {
+      console.log(`bi: no Superset handed over in ${process.env.BI_HANDOFF_FILE}; setting up anew`);
+    }
+    if (bi !== undefined && !(await answers(bi.baseUrl))) {
+      console.log(`bi: the Superset handed over at ${bi.baseUrl} does not answer; setting up anew`);
+      const stale = bi;
+      bi = undefined;
+      await tearDown(stale);
+    }
+    bi ??= await ownSetup();
+    process.env.BI_TEST_URL = bi.baseUrl;
+    process.env.BI_TEST_PASSWORD = readFileSync(
+      path.join(bi.dataDir, 'admin-password'),
+      'utf8',
+    ).trim();
+  } catch (err) {
+    if (bi !== undefined) await tearDown(bi).catch(() => undefined);
+    await stopStack();
+    throw err;
   }
-  bi ??= await ownSetup();
-  process.env.BI_TEST_URL = bi.baseUrl;
-  process.env.BI_TEST_PASSWORD = readFileSync(
-    path.join(bi.dataDir, 'admin-password'),
-    'utf8',
-  ).trim();
   const taken = bi;
   return async () => {
-    await tearDown(taken);
-    await stopStack();
+    try {
+      await tearDown(taken);
+    } finally {
+      await stopStack();
+    }
   };
 }
