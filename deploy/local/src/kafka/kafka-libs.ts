@@ -27,7 +27,16 @@ function pomHash(): string {
  * from a different pom; the copy goes to a temporary folder first, so an interrupted run
  * never looks complete.
  */
-export async function ensureKafkaLibs(log: (line: string) => void): Promise<string> {
+export function ensureKafkaLibs(log: (line: string) => void): Promise<string> {
+  // One resolution per process at a time: a cluster's brokers start side by side and would
+  // otherwise share the same `.tmp-<pid>` folder (seen: ENOENT on an empty cache).
+  resolving ??= resolveKafkaLibs(log).finally(() => (resolving = undefined));
+  return resolving;
+}
+
+let resolving: Promise<string> | undefined;
+
+async function resolveKafkaLibs(log: (line: string) => void): Promise<string> {
   const dir = KAFKA_FILES.libsDir;
   const hash = pomHash();
   const stamp = path.join(dir, STAMP_FILE);
