@@ -48,12 +48,11 @@ afterAll(async () => {
 describe('a broker killed with SIGKILL under load', () => {
   it('loses no 202d event and stores each once as queried', async () => {
     const log = (line: string) => console.log(`[broker failover, ${KAFKA_CLIENT}] ${line}`);
-    const ingestors = [
-      await scenario.ingestor('ingestor-a'),
-      await scenario.ingestor('ingestor-b'),
-    ];
-    await scenario.processor('processor-a');
-    await scenario.processor('processor-b');
+    const ingestors = await Promise.all([
+      scenario.ingestor('ingestor-a'),
+      scenario.ingestor('ingestor-b'),
+    ]);
+    await Promise.all([scenario.processor('processor-a'), scenario.processor('processor-b')]);
     const load = startBeaconLoad({
       ports: ingestors.map((i) => i.port),
       project: PROJECT,

@@ -25,6 +25,17 @@ export function setFailoverStateDir(dir: string): void {
   process.env[STATE_VAR] = dir;
 }
 
+const BUNDLE_VAR = 'FAILOVER_BUNDLE_DIR';
+
+/** Where the global setup bundled the services (deploy/compose/src/bundle.ts), if it did. */
+export function failoverBundleDir(): string | undefined {
+  return process.env[BUNDLE_VAR];
+}
+
+export function setFailoverBundleDir(dir: string): void {
+  process.env[BUNDLE_VAR] = dir;
+}
+
 /** The tests' cluster (the same nodes, pidfiles and data the global setup started). */
 export function failoverCluster(stateDir = failoverStateDir()): KafkaCluster {
   return createKafkaCluster({

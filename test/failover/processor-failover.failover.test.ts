@@ -23,6 +23,8 @@ beforeAll(async () => {
     name: 'processor',
     brokers: cluster.brokers,
     redisUrl: redis.url,
+    // A rebalance pauses a partition for seconds; 15 s idle leaves room and saves a wait.
+    sessionIdleSeconds: 15,
   });
 });
 
@@ -34,12 +36,14 @@ afterAll(async () => {
 describe('a processor stopped for 30 s under load', () => {
   it('leaves events and session rows exact, each session finalised once', async () => {
     const log = (line: string) => console.log(`[processor failover] ${line}`);
-    const ingestors = [
-      await scenario.ingestor('ingestor-a'),
-      await scenario.ingestor('ingestor-b'),
-    ];
-    const first = await scenario.processor('processor-a');
-    await scenario.processor('processor-b');
+    const ingestors = await Promise.all([
+      scenario.ingestor('ingestor-a'),
+      scenario.ingestor('ingestor-b'),
+    ]);
+    const [first] = await Promise.all([
+      scenario.processor('processor-a'),
+      scenario.processor('processor-b'),
+    ]);
     const load = startBeaconLoad({
       ports: ingestors.map((i) => i.port),
       project: PROJECT,

@@ -65,14 +65,14 @@ describe('the Redis primary lost under load, its replica promoted', () => {
   it('keeps events flowing and session rows exact', async () => {
     const log = (line: string) => console.log(`[redis failover] ${line}`);
     expect((await replicationInfo(replica.url)).master_link_status).toBe('up');
-    const ingestors = [
-      await scenario.ingestor('ingestor-a'),
-      await scenario.ingestor('ingestor-b'),
-    ];
-    const processors = [
-      await scenario.processor('processor-a'),
-      await scenario.processor('processor-b'),
-    ];
+    const ingestors = await Promise.all([
+      scenario.ingestor('ingestor-a'),
+      scenario.ingestor('ingestor-b'),
+    ]);
+    const processors = await Promise.all([
+      scenario.processor('processor-a'),
+      scenario.processor('processor-b'),
+    ]);
     const load = startBeaconLoad({
       ports: ingestors.map((i) => i.port),
       project: PROJECT,

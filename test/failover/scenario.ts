@@ -7,19 +7,25 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { runMigrations } from '@gosight/schema';
 import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
 import { uniqueSuffix } from '../services';
 import type { LoadReport } from './beacon-load';
+import { failoverBundleDir } from './failover-topology';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const PROJECT = 'pk_failover';
 export const ORIGIN = 'https://shop.example.com';
-/** Sessions idle this long are finalised; longer than any retry of the load. */
+/**
+ * Sessions idle this long are finalised, unless a scenario says otherwise: longer than any gap
+ * in one session's stream (a client's retries, a rebalance, processors down for a Redis
+ * failover); a session finalised before its last event arrives would be finalised twice.
+ */
 export const SESSION_IDLE_SECONDS = 30;
 
 /** A service child (ingestor or processor) that can be stopped, killed and started again. */
@@ -45,6 +51,8 @@ export interface ScenarioOptions {
   processorEnv?: Record<string, string>;
   /** extra ingestor environment, e.g. GOSIGHT_KAFKA_CLIENT */
   ingestorEnv?: Record<string, string>;
+  /** idle time that finalises a session (default SESSION_IDLE_SECONDS) */
+  sessionIdleSeconds?: number;
 }
 
 /** What a scenario's checks found, for the test's assertions and its printed line. */
@@ -83,9 +91,18 @@ export async function freePort(): Promise<number> {
 
 export type Scenario = Awaited<ReturnType<typeof createScenario>>;
 
+/** The node arguments that run a service: its bundle when the global setup made one, else tsx. */
+function nodeArgs(entry: string): string[] {
+  const bundles = failoverBundleDir();
+  const name = /^(ingestor|processor)\/src\/main\.ts$/.exec(entry)?.[1];
+  if (bundles && name) return ['--enable-source-maps', path.join(bundles, `${name}.mjs`)];
+  return ['--import', 'tsx', entry];
+}
+
 /** Creates the scenario's topics and database; starts nothing yet. */
 export async function createScenario(options: ScenarioOptions) {
   const suffix = uniqueSuffix();
+  const idleSeconds = options.sessionIdleSeconds ?? SESSION_IDLE_SECONDS;
   const names = {
     topic: `failover.${options.name}.raw.${suffix}`,
     dlq: `failover.${options.name}.dlq.${suffix}`,
@@ -145,7 +162,7 @@ export async function createScenario(options: ScenarioOptions) {
       running: () => proc !== undefined && proc.exitCode === null && proc.signalCode === null,
       async start() {
         const mark = out.length;
-        proc = spawn(process.execPath, ['--import', 'tsx', entry], {
+        proc = spawn(process.execPath, nodeArgs(entry), {
           cwd: ROOT,
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env() },
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -223,7 +240,7 @@ export async function createScenario(options: ScenarioOptions) {
         CLICKHOUSE_DATABASE: names.database,
         GOSIGHT_CONSUMER_GROUP: names.group,
         GOSIGHT_REDIS_PREFIX: names.prefix,
-        GOSIGHT_SESSION_IDLE_MINUTES: String(SESSION_IDLE_SECONDS / 60),
+        GOSIGHT_SESSION_IDLE_MINUTES: String(idleSeconds / 60),
         GOSIGHT_SWEEP_INTERVAL_SECONDS: '1',
         GOSIGHT_BATCH_MAX_WAIT_MS: '500',
         GOSIGHT_KAFKA_SESSION_TIMEOUT_MS: '10000',
@@ -308,7 +325,7 @@ export async function createScenario(options: ScenarioOptions) {
       'every session finalised',
       async () =>
         (await count('SELECT countIf(NOT is_live) AS n FROM {db}.sessions FINAL')) >= sessions,
-      (SESSION_IDLE_SECONDS + 90) * 1000,
+      (idleSeconds + 90) * 1000,
     );
     log(`stored and finalised ${((Date.now() - t0) / 1000).toFixed(1)} s after the load ended`);
     const stored202 = await storedIds();
