@@ -1,7 +1,7 @@
 // `npm test`: the one command CI runs. Lint, typecheck, SDK build + size
-// guard, unit + integration tests (vitest) against the real local stack (failover tests with
-// `npm test -- failover` only), and
-// the browser tests (Playwright + Debian's Chromium), and the Superset dashboards (`bi`). Every step runs even
+// guard, unit + integration tests (vitest) against the real local stack, the failover tests
+// (a 3-broker Kafka cluster and Redis of their own, engines killed under load), the browser
+// tests (Playwright + Debian's Chromium), and the Superset dashboards (`bi`). Every step runs even
 // after a failure, so one run shows everything that is wrong; the last line
 // is `N passed, N failed` (vitest tests + Playwright tests + one per check).
 //
@@ -26,13 +26,34 @@ const counts = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 const started = Date.now();
 
-function run(command, args, env = {}, onLine) {
+/**
+ * Runs a command; its exit code. With `onLine`, stdout is also handed over line by line. With
+ * `quiet`, stdout and stderr are held and printed in one piece when it ends (checks that run
+ * side by side must not interleave their output).
+ */
+function run(command, args, env = {}, onLine, quiet = false) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: root,
-      stdio: onLine ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+      stdio: quiet
+        ? ['ignore', 'pipe', 'pipe']
+        : onLine
+          ? ['ignore', 'pipe', 'inherit']
+          : 'inherit',
       env: { ...process.env, ...env },
     });
+    if (quiet) {
+      const held = [];
+      child.stdout.on('data', (chunk) => held.push(chunk));
+      child.stderr.on('data', (chunk) => held.push(chunk));
+      // 'close' (not 'exit'): the held output is complete only once the pipes closed.
+      child.on('close', (code, signal) => {
+        process.stdout.write(Buffer.concat(held));
+        resolve(code ?? (signal ? 128 : 1));
+      });
+      child.on('error', () => resolve(127));
+      return;
+    }
     if (onLine) {
       let pending = '';
       child.stdout.on('data', (chunk) => {
@@ -48,20 +69,17 @@ function run(command, args, env = {}, onLine) {
   });
 }
 
-// Run only when named (`npm test -- failover`): the failover scenarios take about 8 minutes and
-// one of them (a broker killed under load) has not passed reliably yet; see deploy/README.md.
-const onlyWhenNamed = new Set(['failover']);
-
 function wanted(step) {
-  return only.length === 0 ? !onlyWhenNamed.has(step) : only.includes(step);
+  return only.length === 0 || only.includes(step);
 }
 
-/** A check that counts as one test. */
-async function check(name, command, args, env) {
+/** A check that counts as one test; `quiet`: its output is printed in one piece at its end. */
+async function check(name, command, args, env, quiet = false) {
   if (!wanted(name)) return;
   const t0 = Date.now();
-  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
-  const code = await run(command, args, env);
+  if (quiet) console.log(`\n=== ${name}: started (${command} ${args.join(' ')})`);
+  else console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
+  const code = await run(command, args, env, undefined, quiet);
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   if (code === 0) {
     counts.passed += 1;
@@ -111,30 +129,11 @@ async function suite(name, command, args, env, reportFile, countsOf) {
 }
 
 const npx = 'npx';
-await check('lint', npx, ['eslint', '.', '--max-warnings', '0']);
-await check('format', npx, ['prettier', '--check', '.']);
-await check('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-if (existsSync(join(root, 'sdk/tsconfig.json'))) {
-  await check('typecheck-sdk', npx, ['tsc', '-p', 'sdk/tsconfig.json', '--noEmit']);
-}
-if (existsSync(join(root, 'sdk/e2e/tsconfig.json'))) {
-  await check('typecheck-sdk-e2e', npx, ['tsc', '-p', 'sdk/e2e/tsconfig.json', '--noEmit']);
-}
-if (existsSync(join(root, 'sdk/rollup.config.mjs'))) {
-  await check('sdk-build', 'npm', ['run', 'build', '-w', 'sdk']);
-  if (existsSync(join(root, 'sdk/scripts/size.mjs'))) {
-    await check('sdk-size', 'node', ['sdk/scripts/size.mjs']);
-  }
-}
-
-// Bring the real services up once for every suite below.
+// The real services, brought up once for every suite below.
 const stackEnv = {};
 const startedServices = [];
 const needStack = ['integration', 'failover', 'browser', 'bi'].some(wanted);
-if (
-  needStack &&
-  (!process.env.KAFKA_BROKERS || !process.env.REDIS_URL || !process.env.CLICKHOUSE_URL)
-) {
+async function bringUpStack() {
   console.log('\n=== stack: bringing up the local Kafka, Redis and ClickHouse engine');
   // The CLI prints `<service>  started …` for what it started and `running`/`reusing`
   // for what was already there; only what this run started is stopped afterwards.
@@ -180,6 +179,38 @@ if (
     }
   }
 }
+// The stack comes up (mostly waiting for the JVM and the engines) while the static checks run,
+// two at a time on the 2-core CI machine, each printing its output in one piece when done.
+const stackUp =
+  needStack && (!process.env.KAFKA_BROKERS || !process.env.REDIS_URL || !process.env.CLICKHOUSE_URL)
+    ? bringUpStack()
+    : Promise.resolve();
+const staticChecks = [
+  ['lint', npx, ['eslint', '.', '--max-warnings', '0']],
+  ['format', npx, ['prettier', '--check', '.']],
+  ['typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ...(existsSync(join(root, 'sdk/tsconfig.json'))
+    ? [['typecheck-sdk', npx, ['tsc', '-p', 'sdk/tsconfig.json', '--noEmit']]]
+    : []),
+  ...(existsSync(join(root, 'sdk/e2e/tsconfig.json'))
+    ? [['typecheck-sdk-e2e', npx, ['tsc', '-p', 'sdk/e2e/tsconfig.json', '--noEmit']]]
+    : []),
+];
+await Promise.all(
+  [0, 1].map(async () => {
+    for (let next = staticChecks.shift(); next; next = staticChecks.shift()) {
+      const [name, command, args] = next;
+      await check(name, command, args, {}, true);
+    }
+  }),
+);
+if (existsSync(join(root, 'sdk/rollup.config.mjs'))) {
+  await check('sdk-build', 'npm', ['run', 'build', '-w', 'sdk']);
+  if (existsSync(join(root, 'sdk/scripts/size.mjs'))) {
+    await check('sdk-size', 'node', ['sdk/scripts/size.mjs']);
+  }
+}
+await stackUp;
 
 const vitestCounts = (r) => ({
   passed: r.numPassedTests ?? 0,
@@ -198,6 +229,8 @@ for (const project of ['unit', 'integration', 'failover']) {
       'run',
       '--project',
       project,
+      // unit-isolated: the unit tests that need a module graph of their own (vitest.config.ts)
+      ...(project === 'unit' ? ['--project', 'unit-isolated'] : []),
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${file}`,
