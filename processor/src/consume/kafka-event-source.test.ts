@@ -7,10 +7,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { createKafkaEventSource } from './kafka-event-source';
 
 type CrashListener = (event: { payload: { error: Error; restart: boolean } }) => void;
+type EachBatch = (payload: unknown) => Promise<void>;
 
 /** A stand-in for kafkajs's Kafka: records the consumers it made and their crash listeners. */
-function fakeKafka() {
-  const consumers: { crash?: CrashListener; runs: number; disconnects: number }[] = [];
+function fakeKafka(commit: () => Promise<void> = () => Promise.resolve()) {
+  const consumers: {
+    crash?: CrashListener;
+    eachBatch?: EachBatch;
+    runs: number;
+    disconnects: number;
+  }[] = [];
   const kafka = {
     consumer: () => {
       const record: (typeof consumers)[number] = { runs: 0, disconnects: 0 };
@@ -20,15 +26,16 @@ function fakeKafka() {
         on: (_name: string, listener: CrashListener) => (record.crash = listener),
         connect: () => Promise.resolve(),
         subscribe: () => Promise.resolve(),
-        run: () => {
+        run: (config: { eachBatch: EachBatch }) => {
           record.runs += 1;
+          record.eachBatch = config.eachBatch;
           return Promise.resolve();
         },
         disconnect: () => {
           record.disconnects += 1;
           return Promise.resolve();
         },
-        commitOffsets: () => Promise.resolve(),
+        commitOffsets: commit,
       };
     },
   } as unknown as Kafka;
@@ -75,5 +82,47 @@ describe('kafkajs event source', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('treats a commit refused for group membership as a rejoin, any other refusal as a failure', async () => {
+    const batchPayload = {
+      batch: {
+        topic: 't',
+        partition: 0,
+        isEmpty: () => false,
+        lastOffset: () => '7',
+        messages: [{ key: null, value: Buffer.from('[]'), offset: '7', timestamp: '0' }],
+      },
+      resolveOffset: () => undefined,
+      heartbeat: () => Promise.resolve(),
+      isRunning: () => true,
+      isStale: () => false,
+    };
+    const refused = (type: string) => () =>
+      Promise.reject(Object.assign(new Error(type), { type }));
+
+    const member = fakeKafka(refused('UNKNOWN_MEMBER_ID'));
+    const lines: string[] = [];
+    const stored: number[] = [];
+    const source = createKafkaEventSource({
+      kafka: member.kafka,
+      topic: 't',
+      groupId: 'g',
+      log: (line) => lines.push(line),
+    });
+    await source.start((delivery) => {
+      stored.push(delivery.messages.length);
+      return Promise.resolve();
+    });
+    await expect(member.consumers[0]?.eachBatch?.(batchPayload)).resolves.toBeUndefined();
+    expect(stored).toEqual([1]);
+    expect(lines.some((l) => l.includes('commit refused'))).toBe(true);
+
+    const other = fakeKafka(refused('TOPIC_AUTHORIZATION_FAILED'));
+    const failing = createKafkaEventSource({ kafka: other.kafka, topic: 't', groupId: 'g' });
+    await failing.start(() => Promise.resolve());
+    await expect(other.consumers[0]?.eachBatch?.(batchPayload)).rejects.toThrow(
+      'TOPIC_AUTHORIZATION_FAILED',
+    );
   });
 });

@@ -34,7 +34,9 @@ export function eventSourceConsumerConfig(
     maxWaitTimeInMs: options.maxWaitMs ?? 1000,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: Math.floor((options.sessionTimeoutMs ?? 30_000) / 10),
-    retry: { retries: 10 },
+    // kafkajs's default backoff grows to 30 s: ten retries could hold a partition for two
+    // minutes before the consumer crashes (and is started again, below).
+    retry: { retries: 10, maxRetryTime: 5000 },
   };
 }
 
@@ -95,13 +97,21 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
         await handler(delivery);
         const last = batch.lastOffset();
         payload.resolveOffset(last);
-        await current.commitOffsets([
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: (BigInt(last) + 1n).toString(),
-          },
-        ]);
+        const offset = (BigInt(last) + 1n).toString();
+        try {
+          await current.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
+        } catch (error) {
+          // The batch is stored; only its commit was refused because this member's place in
+          // the group changed (a rebalance, or expelled while the coordinator moved). kafkajs
+          // joins again at the next heartbeat, and whoever owns the partition then reads from
+          // the last commit: these messages come again and are stored once (dedup tokens,
+          // event ids). Throwing would make kafkajs retry the stored batch with growing
+          // backoff while the partition waits (seen: 90 s, then a crash).
+          if (!isMembershipError(error)) throw error;
+          log(
+            `consumer ${options.groupId}: commit refused (${String(error)}); rejoining the group`,
+          );
+        }
       },
     });
   }
@@ -137,6 +147,25 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
       await consumer?.disconnect();
     },
   };
+}
+
+/** Commit refusals that mean the group changed under this member, not a failed store. */
+const MEMBERSHIP_ERRORS = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'COORDINATOR_NOT_AVAILABLE',
+  'FENCED_INSTANCE_ID',
+]);
+
+function isMembershipError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    const { type, cause } = e as { type?: unknown; cause?: unknown };
+    if (typeof type === 'string' && MEMBERSHIP_ERRORS.has(type)) return true;
+    e = cause;
+  }
+  return false;
 }
 
 /** The `gosight-source` header as text, as a partial BusMessage (nothing when absent). */
