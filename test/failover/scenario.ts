@@ -339,13 +339,29 @@ export async function createScenario(options: ScenarioOptions) {
       'SELECT session_id, event_count AS events, page_count AS pages FROM {db}.sessions FINAL',
     );
     let sessionMismatches = 0;
+    const examples: string[] = [];
     for (const r of sessionRows) {
       const expected = load.perSession.get(r.session_id);
       if (!expected || expected.events !== Number(r.events) || expected.pages !== Number(r.pages)) {
         sessionMismatches += 1;
+        if (examples.length < 5) {
+          examples.push(
+            `${r.session_id}: row ${r.events} events/${r.pages} pages, 202'd ${expected?.events ?? '-'}/${expected?.pages ?? '-'}`,
+          );
+        }
       }
     }
     sessionMismatches += Math.max(0, sessions - sessionRows.length);
+    if (sessionMismatches > 0) {
+      log(`mismatched sessions, e.g. ${examples.join('; ')}`);
+      const history = await rows<{ session_id: string; rows: string }>(
+        `SELECT session_id, groupArray(concat(toString(is_live), ':', toString(event_count))) AS rows FROM {db}.sessions WHERE session_id IN (${examples
+          .map((e) => `'${e.split(':')[0] ?? ''}'`)
+          .join(',')}) GROUP BY session_id`,
+      ).catch(() => []);
+      log(`their rows before merge (is_live:events): ${JSON.stringify(history)}`);
+      log(`the services said:\n${tails(60)}`);
+    }
     const notFinalisedOnce = await count(
       'SELECT count() AS n FROM (SELECT session_id, countIf(NOT is_live) AS finals FROM {db}.sessions GROUP BY session_id) WHERE finals != 1',
     );
