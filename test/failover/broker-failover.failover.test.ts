@@ -34,6 +34,11 @@ beforeAll(async () => {
     brokers: cluster.brokers,
     redisUrl: redis.url,
     ingestorEnv: { GOSIGHT_KAFKA_CLIENT: KAFKA_CLIENT },
+    // Sessions end on wall-clock idle. Kafka's own failover (the broker's 9 s session timeout,
+    // the group coordinator moving, the members joining again) pauses some partitions for
+    // tens of seconds; a session idle shorter than that pause is finalised before its later
+    // events arrive (they are stored, not counted in it). Production idles for 30 minutes.
+    sessionIdleSeconds: 60,
   });
 });
 
