@@ -3,8 +3,15 @@ import { defineConfig } from 'vitest/config';
 // Three tiers (see CONVENTIONS.md): unit tests are pure; integration tests talk
 // to the real local Kafka / Redis / ClickHouse engine, which the global setup
 // brings up when KAFKA_BROKERS / REDIS_URL / CLICKHOUSE_URL are not set.
-/** Unit test files that need a fresh module graph of their own. */
-const NEEDS_ISOLATION = ['sdk/src/**/*.test.ts', 'standalone/src/demo-project.test.ts'];
+/**
+ * Unit test files that need a fresh module graph of their own: the SDK's DOM globals, and
+ * module mocks (vi.mock applies only to a graph that has not loaded the module yet).
+ */
+const NEEDS_ISOLATION = [
+  'sdk/src/**/*.test.ts',
+  'standalone/src/demo-project.test.ts',
+  'standalone/src/write-file-durably.test.ts',
+];
 
 export default defineConfig({
   test: {
