@@ -100,11 +100,13 @@ function readJson(file) {
 }
 
 /** A test runner whose own JSON report gives the counts. */
-async function suite(name, command, args, env, reportFile, countsOf) {
+async function suite(name, command, args, env, reportFile, countsOf, quiet = false) {
   if (!wanted(name)) return;
   const t0 = Date.now();
-  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
-  const code = await run(command, args, env);
+  if (quiet) console.log(`\n=== ${name}: started alongside (${command} ${args.join(' ')})`);
+  else console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
+  const code = await run(command, args, env, undefined, quiet);
+  if (quiet) console.log(`\n=== ${name}: output above`);
   const report = readJson(reportFile);
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   if (!report) {
@@ -219,9 +221,9 @@ const vitestCounts = (r) => ({
 });
 // failover: a 3-broker Kafka cluster, Redis primary + replica and a Redis Cluster of its own
 // (test/failover/global-setup.ts), killed and restarted under load; ClickHouse is the stack's.
-for (const project of ['unit', 'integration', 'failover']) {
+const vitestSuite = (project, quiet = false) => {
   const file = join(outDir, `vitest-${project}.json`);
-  await suite(
+  return suite(
     project,
     npx,
     [
@@ -238,8 +240,14 @@ for (const project of ['unit', 'integration', 'failover']) {
     stackEnv,
     file,
     vitestCounts,
+    quiet,
   );
-}
+};
+await vitestSuite('unit');
+await vitestSuite('integration');
+// The failover step (about 6 minutes, its own 3-broker cluster and Redis; mostly waiting on
+// timed failures) runs alongside the browser and bi steps, its output held until it ends.
+const failover = vitestSuite('failover', true);
 
 const playwrightConfigs = ['sdk/playwright.config.ts', 'examples/site/playwright.config.ts'].filter(
   (f) => existsSync(join(root, f)),
@@ -319,6 +327,8 @@ if (biRoot) {
   }
   rmSync(biRoot, { recursive: true, force: true });
 }
+
+await failover;
 
 if (startedServices.length > 0 && !keepStack) {
   await run(npx, ['tsx', 'deploy/local/src/cli.ts', 'down', ...startedServices]);

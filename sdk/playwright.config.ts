@@ -5,6 +5,9 @@ import { debianChromium } from '../test/debian-chromium';
 // are node:http servers started by the tests themselves (e2e/servers.ts).
 export default defineConfig({
   testDir: 'e2e',
+  // Its own folder: Playwright empties its output folder at start, and test-results/ holds the
+  // other steps' reports (the failover step's is written while this runs).
+  outputDir: '../test-results/sdk-playwright',
   workers: 1,
   timeout: 30_000,
   reporter: 'list',

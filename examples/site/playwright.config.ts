@@ -5,6 +5,9 @@ import { debianChromium } from '../../test/debian-chromium';
 // process itself (e2e/standalone-server.ts) on one topology and checks ClickHouse.
 export default defineConfig({
   testDir: 'e2e',
+  // Its own folder: Playwright empties its output folder at start, and test-results/ holds the
+  // other steps' reports (the failover step's is written while this runs).
+  outputDir: '../../test-results/site-playwright',
   workers: 1,
   timeout: 120_000,
   reporter: 'list',
