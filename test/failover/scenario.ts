@@ -10,10 +10,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { expect } from 'vitest';
 import { runMigrations } from '@gosight/schema';
 import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
 import { uniqueSuffix } from '../services';
-import type { LoadReport } from './beacon-load';
+import { startBeaconLoad, type LoadOptions, type LoadReport } from './beacon-load';
 import { failoverBundleDir } from './failover-topology';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -365,7 +366,7 @@ export async function createScenario(options: ScenarioOptions) {
     const notFinalisedOnce = await count(
       'SELECT count() AS n FROM (SELECT session_id, countIf(NOT is_live) AS finals FROM {db}.sessions GROUP BY session_id) WHERE finals != 1',
     );
-    return {
+    const result: ScenarioCounts = {
       sent: load.sent,
       accepted,
       stored,
@@ -378,6 +379,30 @@ export async function createScenario(options: ScenarioOptions) {
       notFinalisedOnce,
       finalisedByProcessors: await finalisedByProcessors(),
     };
+    log(countsLine(result, load));
+    return result;
+  }
+
+  /**
+   * Starts ingestor-a/b and processor-a/b side by side, then a steady beacon load on the two
+   * ingestors (80 live sessions of 5 batches of 4 events 1.2 s apart unless `load` says else).
+   */
+  async function startServicesAndLoad(load: Partial<LoadOptions> & { giveUpMs: number }) {
+    const [ingestors, processors] = await Promise.all([
+      Promise.all([ingestor('ingestor-a'), ingestor('ingestor-b')]),
+      Promise.all([processor('processor-a'), processor('processor-b')]),
+    ]);
+    const beacons = startBeaconLoad({
+      ports: ingestors.map((i) => i.port),
+      project: PROJECT,
+      origin: ORIGIN,
+      concurrency: 80,
+      batches: 5,
+      perBatch: 4,
+      intervalMs: 1200,
+      ...load,
+    });
+    return { ingestors, processors, load: beacons };
   }
 
   /**
@@ -472,6 +497,7 @@ export async function createScenario(options: ScenarioOptions) {
     clickhouse,
     ingestor,
     processor,
+    startServicesAndLoad,
     count,
     verify,
     /** Points processors started from now on at another Redis (the promoted replica). */
@@ -501,7 +527,22 @@ export async function createScenario(options: ScenarioOptions) {
   };
 }
 
-/** One line with a scenario's counts, as each test prints it. */
+/**
+ * What every scenario must end with: each 202'd event stored once as queried, no batch given
+ * up, every session row exact and finalised once.
+ */
+export function expectExact(counts: ScenarioCounts, load: LoadReport): void {
+  expect(load.givenUp).toBe(0);
+  expect(counts.accepted).toBe(counts.sent);
+  expect(counts.missing).toBe(0);
+  expect(counts.stored).toBe(counts.accepted);
+  expect(counts.duplicatesAsQueried).toBe(0);
+  expect(counts.sessionRows).toBe(counts.sessions);
+  expect(counts.sessionMismatches).toBe(0);
+  expect(counts.notFinalisedOnce).toBe(0);
+}
+
+/** One line with a scenario's counts, as each scenario prints it. */
 export function countsLine(c: ScenarioCounts, load: LoadReport): string {
   const statuses = [...load.statuses].map(([s, n]) => `${s}: ${n}`).join(', ');
   return (
