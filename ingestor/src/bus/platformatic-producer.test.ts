@@ -6,7 +6,11 @@
 import { MultipleErrors, ProtocolError } from '@platformatic/kafka';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createBatchingProducer, type OutgoingMessage } from './batching-producer';
+import {
+  createBatchingProducer,
+  type KafkaClientDriver,
+  type OutgoingMessage,
+} from './batching-producer';
 import { BusError } from './event-producer';
 import {
   createRecoveringDriver,
@@ -83,6 +87,20 @@ const driverOptions: RecoveringDriverOptions = {
 
 const valuesOf = (messages: Outgoing[] | undefined) => (messages ?? []).map((m) => String(m.value));
 
+/** The ingestor's batching producer over a driver: flushes at once, 1 s ack timeout. */
+function batchingOver(driver: KafkaClientDriver) {
+  return createBatchingProducer(
+    {
+      maxBufferedEvents: 100,
+      maxBufferedBytes: 1 << 20,
+      batchSize: 10,
+      lingerMs: 0,
+      ackTimeoutMs: 1000,
+      log,
+    },
+    driver,
+  );
+}
 describe('the @platformatic/kafka adapter recovers from a broken idempotent producer', () => {
   it('replaces the producer after OUT_OF_ORDER_SEQUENCE_NUMBER and sends the request again on the new one', async () => {
     const { create, made } = fakeFactory([['ack', 'out-of-order']]);
@@ -131,17 +149,7 @@ describe('the @platformatic/kafka adapter recovers from a broken idempotent prod
   it('keeps the batching producer’s promise: send resolves only once the resent request is acknowledged', async () => {
     const { create, made } = fakeFactory([['out-of-order']]);
     const driver = createRecoveringDriver(create, driverOptions);
-    const producer = createBatchingProducer(
-      {
-        maxBufferedEvents: 100,
-        maxBufferedBytes: 1 << 20,
-        batchSize: 10,
-        lingerMs: 0,
-        ackTimeoutMs: 1000,
-        log,
-      },
-      driver,
-    );
+    const producer = batchingOver(driver);
     const batch = [
       {
         topic: 'raw',
@@ -158,17 +166,7 @@ describe('the @platformatic/kafka adapter recovers from a broken idempotent prod
   it('answers BUS_UNAVAILABLE when even the fresh producer fails within the ack timeout', async () => {
     const { create } = fakeFactory([['out-of-order'], ['out-of-order'], ['out-of-order']]);
     const driver = createRecoveringDriver(create, { ...driverOptions, resendForMs: 5 });
-    const producer = createBatchingProducer(
-      {
-        maxBufferedEvents: 100,
-        maxBufferedBytes: 1 << 20,
-        batchSize: 10,
-        lingerMs: 0,
-        ackTimeoutMs: 1000,
-        log,
-      },
-      driver,
-    );
+    const producer = batchingOver(driver);
     const sending = producer.send([
       { topic: 'raw', messages: [{ key: 's1', value: '{"n":1}', headers: {} }] },
     ]);
