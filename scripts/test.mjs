@@ -244,10 +244,11 @@ const vitestSuite = (project, quiet = false) => {
   );
 };
 await vitestSuite('unit');
-await vitestSuite('integration');
-// The failover step (about 6 minutes, its own 3-broker cluster and Redis; mostly waiting on
-// timed failures) runs alongside the browser and bi steps, its output held until it ends.
+// The failover step (about 6-8 minutes, its own 3-broker cluster and Redis, mostly waiting on
+// timed failures) runs alongside the integration step (as long, mostly waiting too) and what
+// follows, its output held until it ends: in sequence the whole run took over 20 minutes.
 const failover = vitestSuite('failover', true);
+await vitestSuite('integration');
 
 const playwrightConfigs = ['sdk/playwright.config.ts', 'examples/site/playwright.config.ts'].filter(
   (f) => existsSync(join(root, f)),
