@@ -330,9 +330,8 @@ export async function createScenario(options: ScenarioOptions) {
     );
     log(`stored and finalised ${((Date.now() - t0) / 1000).toFixed(1)} s after the load ended`);
     const stored202 = await storedIds();
-    const missingIds = new Set<string>();
-    for (const id of load.accepted) if (!stored202.has(id)) missingIds.add(id);
-    const missing = missingIds.size;
+    let missing = 0;
+    for (const id of load.accepted) if (!stored202.has(id)) missing += 1;
     const stored = await count('SELECT count() AS n FROM {db}.events FINAL');
     const distinct = await count('SELECT uniqExact(event_id) AS n FROM {db}.events');
     const raw = await count('SELECT count() AS n FROM {db}.events');
@@ -341,11 +340,13 @@ export async function createScenario(options: ScenarioOptions) {
     );
     let sessionMismatches = 0;
     const examples: string[] = [];
+    const exampleIds: string[] = [];
     for (const r of sessionRows) {
       const expected = load.perSession.get(r.session_id);
       if (!expected || expected.events !== Number(r.events) || expected.pages !== Number(r.pages)) {
         sessionMismatches += 1;
         if (examples.length < 5) {
+          exampleIds.push(r.session_id);
           examples.push(
             `${r.session_id}: row ${r.events} events/${r.pages} pages, 202'd ${expected?.events ?? '-'}/${expected?.pages ?? '-'}`,
           );
@@ -356,9 +357,7 @@ export async function createScenario(options: ScenarioOptions) {
     if (sessionMismatches > 0) {
       log(`mismatched sessions, e.g. ${examples.join('; ')}`);
       const history = await rows<{ session_id: string; rows: string }>(
-        `SELECT session_id, groupArray(concat(toString(is_live), ':', toString(event_count))) AS rows FROM {db}.sessions WHERE session_id IN (${examples
-          .map((e) => `'${e.split(':')[0] ?? ''}'`)
-          .join(',')}) GROUP BY session_id`,
+        `SELECT session_id, groupArray(concat(toString(is_live), ':', toString(event_count))) AS rows FROM {db}.sessions WHERE session_id IN (${exampleIds.map((id) => `'${id}'`).join(',')}) GROUP BY session_id`,
       ).catch(() => []);
       log(`their rows before merge (is_live:events): ${JSON.stringify(history)}`);
       log(`the services said:\n${tails(60)}`);
