@@ -14,3 +14,4 @@ export * from './migration-files';
 export * from './migrate';
 export type * from './types';
 export * from './step-result';
+export * from './kafka-topics';

@@ -1,4 +1,5 @@
 /** Fails fast, with one clear message, when no Kafka broker answers. */
+import { createTopicsAndWait } from '@gosight/schema';
 import { Kafka, logLevel } from 'kafkajs';
 import { StartError } from './errors';
 
@@ -28,10 +29,10 @@ export async function checkKafkaReachable(
         const existing = new Set(await admin.listTopics());
         const missing = topics.filter((t) => !existing.has(t));
         if (missing.length > 0) {
-          await admin.createTopics({
-            topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
-            waitForLeaders: true,
-          });
+          await createTopicsAndWait(
+            admin,
+            missing.map((topic) => ({ topic, numPartitions: 3 })),
+          );
         }
         return;
       } catch (error) {

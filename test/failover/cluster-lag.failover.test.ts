@@ -3,6 +3,7 @@
  * every broker in the bootstrap list) equals Apache Kafka's own
  * `kafka-consumer-groups --describe` (ConsumerGroupCommand from the same jars).
  */
+import { createTopicsAndWait } from '@gosight/schema';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -28,10 +29,7 @@ beforeAll(async () => {
   });
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: 12, replicationFactor: 3 }],
-    waitForLeaders: true,
-  });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: 12, replicationFactor: 3 }]);
   const producer = kafka.producer();
   await producer.connect();
   // 10 + p messages on partition p; the group committed p of them.

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { expect } from 'vitest';
-import { runMigrations } from '@gosight/schema';
+import { createTopicsAndWait, runMigrations } from '@gosight/schema';
 import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
 import { uniqueSuffix } from '../services';
 import { startBeaconLoad, type LoadOptions, type LoadReport } from './beacon-load';
@@ -118,13 +118,10 @@ export async function createScenario(options: ScenarioOptions) {
   });
   const admin: Admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: names.topic, numPartitions: 12, replicationFactor: 3 },
-      { topic: names.dlq, numPartitions: 1, replicationFactor: 3 },
-    ],
-    waitForLeaders: true,
-  });
+  await createTopicsAndWait(admin, [
+    { topic: names.topic, numPartitions: 12, replicationFactor: 3 },
+    { topic: names.dlq, numPartitions: 1, replicationFactor: 3 },
+  ]);
   const { CLICKHOUSE_USER, CLICKHOUSE_PASSWORD } = process.env;
   const CLICKHOUSE_URL = process.env.CLICKHOUSE_URL ?? '';
   if (!CLICKHOUSE_URL) throw new Error('CLICKHOUSE_URL is not set (test/failover/global-setup.ts)');

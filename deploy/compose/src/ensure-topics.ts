@@ -3,6 +3,7 @@
  * the configuration asks for more, and sets their retention. Idempotent: a
  * second run changes nothing.
  */
+import { createTopicsAndWait } from '@gosight/schema';
 import kafkajs, { type Admin } from 'kafkajs';
 
 // kafkajs is CommonJS; Node's ESM loader cannot see this named export in the
@@ -35,17 +36,14 @@ export async function ensureTopics(
   for (const spec of specs) {
     const retention = { name: 'retention.ms', value: String(spec.retentionMs) };
     if (!existing.has(spec.topic)) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: spec.topic,
-            numPartitions: spec.partitions,
-            replicationFactor: spec.replicationFactor,
-            configEntries: [retention],
-          },
-        ],
-      });
+      await createTopicsAndWait(admin, [
+        {
+          topic: spec.topic,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor,
+          configEntries: [retention],
+        },
+      ]);
       log(`init: created topic ${spec.topic} (${spec.partitions} partitions)`);
       outcomes.push({ topic: spec.topic, action: 'created', partitions: spec.partitions });
       continue;

@@ -3,6 +3,7 @@
  * topics per test (random suffix), reading a topic back, routing the
  * producer's broker connections through a proxy the test can cut.
  */
+import { createTopicsAndWait } from '@gosight/schema';
 import { connect } from 'node:net';
 import { Kafka, logLevel, type IHeaders, type ISocketFactory } from 'kafkajs';
 import { pino } from 'pino';
@@ -30,10 +31,10 @@ export async function createTopics(
   const kafka = new Kafka({ clientId: 'ingestor-test-admin', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
-  });
+  await createTopicsAndWait(
+    admin,
+    topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+  );
   return async () => {
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();

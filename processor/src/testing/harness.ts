@@ -4,7 +4,7 @@
  * and cleaning everything up afterwards.
  */
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { runMigrations, type EnrichedEvent } from '@gosight/schema';
+import { createTopicsAndWait, runMigrations, type EnrichedEvent } from '@gosight/schema';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { serviceEnv, uniqueSuffix } from '../../../test/services';
@@ -64,13 +64,10 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
   const admin = kafka.admin();
   const producer = kafka.producer();
   await Promise.all([admin.connect(), producer.connect()]);
-  await admin.createTopics({
-    topics: [
-      { topic: settings.topic, numPartitions: partitions },
-      { topic: settings.dlqTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  await createTopicsAndWait(admin, [
+    { topic: settings.topic, numPartitions: partitions },
+    { topic: settings.dlqTopic, numPartitions: 1 },
+  ]);
   const clickhouse = createClient({
     url: env.clickhouseUrl,
     ...env.clickhouseAuth,
