@@ -34,7 +34,9 @@ const options = {
   log: app.log,
 };
 const producer =
-  client === 'platformatic' ? createPlatformaticProducer(options) : createKafkaProducer(options);
+  client === 'platformatic'
+    ? await createPlatformaticProducer(options)
+    : await createKafkaProducer(options);
 parseJsonBodies(app);
 interface Body {
   project: string;

@@ -8,7 +8,7 @@
  * Keys go to partitions by kafkajs's DefaultPartitioner (the Java client's
  * murmur2), named explicitly.
  */
-import { Kafka, Partitioners, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
+import type { ISocketFactory, Producer } from 'kafkajs';
 import type { EventProducer } from './event-producer';
 import {
   createBatchingProducer,
@@ -30,8 +30,13 @@ const RETRY_MAX_MS = 2000;
 /** The error kafkajs rejects with when a retriable failure used up the producer's retries. */
 const RETRIABLE_EXHAUSTED = 'KafkaJSNumberOfRetriesExceeded';
 
-/** Creates the producer and starts connecting in the background (sends wait for it). */
-export function createKafkaProducer(options: KafkaProducerOptions): EventProducer {
+/**
+ * Loads kafkajs, creates the producer and starts connecting in the background
+ * (sends wait for it). kafkajs is imported here, not at the top, so that a
+ * process running the other client does not load it (create-deps.ts).
+ */
+export async function createKafkaProducer(options: KafkaProducerOptions): Promise<EventProducer> {
+  const { Kafka, Partitioners, logLevel } = await import('kafkajs');
   const kafka = new Kafka({
     clientId: options.clientId ?? 'gosight-ingestor',
     brokers: [...options.brokers],

@@ -151,8 +151,8 @@ export async function startKafkaTestApp(
   };
   const kafkaProducer =
     client === 'platformatic'
-      ? createPlatformaticProducer({ ...common, retryDelayMs: 100 })
-      : createKafkaProducer({ ...common, ...(socketFactory ? { socketFactory } : {}) });
+      ? await createPlatformaticProducer({ ...common, retryDelayMs: 100 })
+      : await createKafkaProducer({ ...common, ...(socketFactory ? { socketFactory } : {}) });
   const built = await buildApp({
     producer: kafkaProducer,
     geo: noGeoLookup,

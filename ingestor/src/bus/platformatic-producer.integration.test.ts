@@ -106,8 +106,8 @@ describe('the @platformatic/kafka adapter on the real broker', () => {
       log: pino({ level: 'silent' }),
     };
     const clients: [string, EventProducer][] = [
-      ['kafkajs', createKafkaProducer(options)],
-      ['platformatic', createPlatformaticProducer(options)],
+      ['kafkajs', await createKafkaProducer(options)],
+      ['platformatic', await createPlatformaticProducer(options)],
     ];
     const keys = Array.from({ length: 200 }, () => randomUUID());
     for (const [name, producer] of clients) {

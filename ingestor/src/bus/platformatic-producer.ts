@@ -28,7 +28,7 @@
  * a duplicate the pipeline drops by event_id (at least once). The client
  * fixes the first cause itself from 2.3.0, which needs Node.js 22.
  */
-import { murmur2, Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { MessageToProduce } from '@platformatic/kafka';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { EventProducer } from './event-producer';
 import {
@@ -127,8 +127,16 @@ export function createRecoveringDriver(
   };
 }
 
-/** Creates the producer and starts connecting in the background (sends wait for it). */
-export function createPlatformaticProducer(options: PlatformaticProducerOptions): EventProducer {
+/**
+ * Loads @platformatic/kafka, creates the producer and starts connecting in the
+ * background (sends wait for it). The client is imported here, not at the top:
+ * loading it alone adds about 40 MB of RSS, which a process running kafkajs
+ * should not carry (create-deps.ts).
+ */
+export async function createPlatformaticProducer(
+  options: PlatformaticProducerOptions,
+): Promise<EventProducer> {
+  const { murmur2, Producer } = await import('@platformatic/kafka');
   let roundRobin = 0;
   const retryDelay = options.retryDelayMs ?? 250;
   const driver = createRecoveringDriver(
