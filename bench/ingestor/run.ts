@@ -93,10 +93,15 @@ const CONNECTIONS = Number(
 const SESSIONS_PER_REQUEST = Number(
   process.argv.find((arg) => arg.startsWith('--sessions-per-request='))?.split('=')[1] ?? 1,
 );
-/** The NODE_OPTIONS of the ingestor image (deploy/compose/Dockerfile), read from there. */
+/**
+ * The NODE_OPTIONS of the ingestor image (deploy/compose/Dockerfile), read from its stage
+ * only: the next stage's (the processor's heap cap) is not the ingestor's.
+ */
 const INGESTOR_NODE_FLAGS =
-  /FROM runtime AS ingestor[\s\S]*?NODE_OPTIONS=(\S+)/.exec(
-    readFileSync(join(root, 'deploy/compose/Dockerfile'), 'utf8'),
+  /NODE_OPTIONS=(\S+)/.exec(
+    /FROM runtime AS ingestor\n[\s\S]*?(?=\nFROM |$)/.exec(
+      readFileSync(join(root, 'deploy/compose/Dockerfile'), 'utf8'),
+    )?.[0] ?? '',
   )?.[1] ?? '';
 /** The servers' ports start here (--port-base=N when another program holds 18080). */
 const PORT_BASE = Number(argValue('port-base') ?? 18080);
