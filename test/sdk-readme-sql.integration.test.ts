@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { runMigrations } from '../schema/src/migrate';
+import { runMigrations } from '../schema/src/migrations/migrate';
 import { serviceEnv, uniqueSuffix } from './services';
 
 const README = readFileSync(new URL('../sdk/README.md', import.meta.url), 'utf8');

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { validEvents } from '../../schema/src/fixtures/valid-events';
+import { validEvents } from '../../schema/src/contract/fixtures/valid-events';
 
 /** What one phase of load did. Only events answered 202 are in `accepted`. */
 export interface PhaseResult {

@@ -47,7 +47,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { validEvents } from '../../schema/src/fixtures/valid-events';
+import { validEvents } from '../../schema/src/contract/fixtures/valid-events';
 import type { LoadPhase } from './phase';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,7 +4,7 @@
  * built with them.
  */
 // The schema package's own fixtures (not exported from its package.json; tests only).
-import { validEvents } from '../../schema/src/fixtures/valid-events';
+import { validEvents } from '../../schema/src/contract/fixtures/valid-events';
 import type { WireBatch, WireEvent } from '@gosight/schema';
 import { pino } from 'pino';
 import { buildApp, type AppDeps, type IngestorApp } from './app';

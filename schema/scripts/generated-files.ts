@@ -8,8 +8,8 @@ import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
-import { enrichedEvent } from '../src/enriched';
-import { wireBatch, wireEvent } from '../src/wire';
+import { enrichedEvent } from '../src/contract/enriched';
+import { wireBatch, wireEvent } from '../src/contract/wire';
 
 type JsonSchema = { [key: string]: unknown };
 

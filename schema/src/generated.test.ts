@@ -8,13 +8,18 @@ import { readFileSync } from 'node:fs';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generatedFiles } from '../scripts/generated-files';
-import { fastEnrichedEvent, fastWireBatch, fastWireEvent } from './fast-checks';
-import { tallyAgreement, type Verdict } from './fixtures/mutation';
-import { validEvents } from './fixtures/valid-events';
-import { LIMITS, VITAL_NAMES } from './limits';
-import type { EnrichedEvent, ValidWireEvent, WireEvent } from './types';
-import { checkEnrichedEvent, checkWireBatch, checkWireEvent, type Checked } from './validate';
-import { withWireDefaults } from './wire';
+import { fastEnrichedEvent, fastWireBatch, fastWireEvent } from './contract/fast-checks';
+import { tallyAgreement, type Verdict } from './contract/fixtures/mutation';
+import { validEvents } from './contract/fixtures/valid-events';
+import { LIMITS, VITAL_NAMES } from './contract/limits';
+import type { EnrichedEvent, ValidWireEvent, WireEvent } from './contract/types';
+import {
+  checkEnrichedEvent,
+  checkWireBatch,
+  checkWireEvent,
+  type Checked,
+} from './contract/validate';
+import { withWireDefaults } from './contract/wire';
 
 type Obj = Record<string, unknown>;
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@clickhouse/client';
-import { runMigrations } from '../../schema/src/migrate';
+import { runMigrations } from '../../schema/src/migrations/migrate';
 import { serviceEnv, uniqueSuffix } from '../services';
 import { buildSeed, writeSeed, type Seed } from './seed';
 

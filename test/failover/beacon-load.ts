@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { validEvents } from '../../schema/src/fixtures/valid-events';
+import { validEvents } from '../../schema/src/contract/fixtures/valid-events';
 
 export interface LoadOptions {
   /** ingestor ports, used in turn */

@@ -1,4 +1,4 @@
-import { validEvents } from '../../../schema/src/fixtures/valid-events';
+import { validEvents } from '../../../schema/src/contract/fixtures/valid-events';
 import { checkWireBatch, LIMITS } from '@gosight/schema';
 import { describe, expect, it } from 'vitest';
 import { checkEnvelope } from './check-envelope';

@@ -2,7 +2,7 @@
  * Step `enrich-event`: the wire event plus what the server knows — arrival
  * time, skew-corrected event time, stored IP, GeoIP, user agent, bot flag,
  * the day's visitor id of a cookieless batch —
- * in the enriched-event shape (schema/src/enriched.ts).
+ * in the enriched-event shape (schema/src/contract/enriched.ts).
  */
 import {
   ENRICHED_SCHEMA_VERSION,

@@ -1,7 +1,7 @@
 /** Test helpers for the happy-dom unit tests: a recording fetch, a real hide, wire checks. */
 // validate.ts directly: the package index also loads the migration runner, whose
 // file-URL code fails under happy-dom's URL.
-import { checkWireBatch, checkWireEvent } from '../../../schema/src/validate';
+import { checkWireBatch, checkWireEvent } from '../../../schema/src/contract/validate';
 import type { WireBatch, WireEvent } from '@gosight/schema/types';
 import { expect } from 'vitest';
 import { readConfig, type Attributes } from '../config';

@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceEnv, uniqueSuffix } from '../../test/services';
+import { serviceEnv, uniqueSuffix } from '../../../test/services';
 import { MigrationChangedError, runMigrations } from './migrate';
 import { MIGRATIONS_DIR } from './migration-files';
 

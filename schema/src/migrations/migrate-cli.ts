@@ -4,8 +4,8 @@
  */
 import { createClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { clickhouseEnv, retentionEnv } from './config-shapes';
-import { ConfigError, parseEnv } from './env';
+import { clickhouseEnv, retentionEnv } from '../config/config-shapes';
+import { ConfigError, parseEnv } from '../config/env';
 import { runMigrations } from './migrate';
 
 async function main(): Promise<number> {

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { MIGRATIONS_DIR } from '../migrations-dir';
 
-/** The folder holding the numbered SQL migrations of this package. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+export { MIGRATIONS_DIR };
 
 export interface MigrationFile {
   version: number;

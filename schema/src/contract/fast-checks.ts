@@ -17,7 +17,7 @@ import {
   validateEnrichedEvent,
   validateWireBatch,
   validateWireEvent,
-} from './generated/validators';
+} from '../generated/validators';
 
 /** The wire event, when certainly valid as is (after the page_view default); else undefined. */
 export function fastWireEvent(input: unknown): ValidWireEvent | undefined {

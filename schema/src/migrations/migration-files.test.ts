@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from './limits';
+import { EVENT_TYPES } from '../contract/limits';
 import { readMigrationFiles, splitStatements } from './migration-files';
-import { wireEvent } from './wire';
+import { wireEvent } from '../contract/wire';
 
 describe('migration files', () => {
   it('reads the repo migrations in version order with checksums', async () => {
