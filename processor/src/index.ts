@@ -3,7 +3,12 @@ export type { Processor, ProcessorDeps, ProcessorSettings } from './processor';
 export { loadConfig, processorEnv } from './config';
 export type { ProcessorConfig } from './config';
 export { settingsFromConfig, createClients } from './clients';
-export type { EventSource, Delivery, DeliveryHandler, BusMessage } from './consume/event-source';
+export type {
+  EventSource,
+  Delivery,
+  DeliveryHandler,
+  ConsumedMessage,
+} from './consume/event-source';
 export { dedupToken } from './consume/dedup-token';
 export type { SessionStore, SessionState, ApplyOutcome } from './sessions/session-store';
 export { readConsumerLag } from './cli/consumer-lag';

@@ -26,7 +26,7 @@ import type {
   DeliveryHandler,
   DlqProducer,
   EventSource,
-  BusMessage as SourceMessage,
+  ConsumedMessage,
 } from '@gosight/processor';
 import { HEADERS } from '@gosight/schema';
 import { createOffsetWriter, readOffsets, type Offsets } from './offset-file';
@@ -305,7 +305,7 @@ export async function openInProcessBus(options: InProcessBusOptions): Promise<In
         continue;
       }
       const records = topic.memory.slice(index, index + maxDelivery);
-      const messages: SourceMessage[] = records.map((r) => ({
+      const messages: ConsumedMessage[] = records.map((r) => ({
         key: r.key === null ? null : Buffer.from(r.key),
         value: Buffer.from(r.value),
         offset: String(r.offset),

@@ -5,8 +5,8 @@
  * delivery whose handler rejected is delivered again.
  */
 
-/** One message as read from the bus. */
-export interface BusMessage {
+/** One message as read from the bus (the ingestor's outgoing one is its `BusMessage`). */
+export interface ConsumedMessage {
   key: Buffer | null;
   value: Buffer | null;
   offset: string;
@@ -20,7 +20,7 @@ export interface BusMessage {
 export interface Delivery {
   topic: string;
   partition: number;
-  messages: BusMessage[];
+  messages: ConsumedMessage[];
   /**
    * Which incarnation of the topic the offsets count in, when the bus knows it
    * (the in-process bus's journal epoch; kafkajs does not expose Kafka's topic

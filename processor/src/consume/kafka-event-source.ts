@@ -168,7 +168,7 @@ function isMembershipError(error: unknown): boolean {
   return false;
 }
 
-/** The `gosight-source` header as text, as a partial BusMessage (nothing when absent). */
+/** The `gosight-source` header as text, as a partial ConsumedMessage (nothing when absent). */
 function sourceOf(headers: IHeaders | undefined): { source?: string } {
   const value = headers?.[HEADERS.source];
   const first = Array.isArray(value) ? value[0] : value;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { QuarantineRecord } from '@gosight/schema';
 import { createDlqRecorderFlush } from './dlq-recorder';
-import type { BusMessage, Delivery } from '../consume/event-source';
+import type { ConsumedMessage, Delivery } from '../consume/event-source';
 import { createMetrics } from '../metrics';
 import type { Warehouse } from '../warehouse/warehouse';
 
-const message = (value: string, source?: string): BusMessage => ({
+const message = (value: string, source?: string): ConsumedMessage => ({
   key: null,
   value: Buffer.from(value),
   offset: '0',
@@ -13,7 +13,7 @@ const message = (value: string, source?: string): BusMessage => ({
   ...(source === undefined ? {} : { source }),
 });
 
-const delivery = (messages: BusMessage[]): Delivery => ({
+const delivery = (messages: ConsumedMessage[]): Delivery => ({
   topic: 'dlq',
   partition: 0,
   messages,

@@ -11,7 +11,7 @@
  */
 import { quarantineRecord, type QuarantineRecord } from '@gosight/schema';
 import { dedupToken } from '../consume/dedup-token';
-import type { BusMessage, Delivery } from '../consume/event-source';
+import type { ConsumedMessage, Delivery } from '../consume/event-source';
 import type { Metrics } from '../metrics';
 import { retryWhileActive } from '../consume/retry';
 import type { Warehouse } from '../warehouse/warehouse';
@@ -48,7 +48,7 @@ export function createDlqRecorderFlush(deps: DlqRecorderDeps) {
 }
 
 /** The row to store for one DLQ message, or undefined when the processor already stored it. */
-function rowOf(message: BusMessage): QuarantineRecord | undefined {
+function rowOf(message: ConsumedMessage): QuarantineRecord | undefined {
   if (message.source === 'processor') return undefined;
   const raw = message.value?.toString('utf8') ?? '';
   const parsed = quarantineRecord.safeParse(parseJson(raw));

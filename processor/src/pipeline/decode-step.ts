@@ -6,7 +6,7 @@ import {
   rawMessageEvents,
   type StepResult,
 } from '@gosight/schema';
-import type { BusMessage } from '../consume/event-source';
+import type { ConsumedMessage } from '../consume/event-source';
 
 export const DECODE_STEP = 'decode';
 
@@ -26,7 +26,7 @@ export interface DecodedMessage {
  * for a message of format 1. Each is still unchecked; validation is next.
  */
 export function createDecodeStep() {
-  return function decode(message: BusMessage): StepResult<DecodedMessage> {
+  return function decode(message: ConsumedMessage): StepResult<DecodedMessage> {
     if (message.value === null) return drop(DECODE_STEP, 'message has no value');
     let decoded: unknown;
     try {

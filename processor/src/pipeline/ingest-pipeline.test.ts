@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BusMessage } from '../consume/event-source';
+import type { ConsumedMessage } from '../consume/event-source';
 import { createIngestPipeline } from './ingest-pipeline';
 import { enrichedEvent, newSession } from '../testing/enriched-builder';
 
@@ -12,7 +12,7 @@ const at = (ts: number) =>
     { name: 'x' },
     { ts: T0 + ts, url: 'https://shop.example.com/' },
   );
-const message = (value: string | null): BusMessage => ({
+const message = (value: string | null): ConsumedMessage => ({
   key: null,
   value: value === null ? null : Buffer.from(value),
   offset: '0',

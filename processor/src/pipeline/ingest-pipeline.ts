@@ -5,7 +5,7 @@
  */
 import type { EnrichedEvent, ProfileRecord, StepResult } from '@gosight/schema';
 import { createDecodeStep } from './decode-step';
-import type { BusMessage } from '../consume/event-source';
+import type { ConsumedMessage } from '../consume/event-source';
 import { createValidateProfileStep } from './validate-profile-step';
 import { createValidateStep } from './validate-step';
 
@@ -34,7 +34,7 @@ export function createIngestPipeline() {
   const validate = createValidateStep();
   const validateProfile = createValidateProfileStep();
   return function ingest(
-    message: BusMessage,
+    message: ConsumedMessage,
     each: IngestResultHandler,
     eachProfile?: ProfileResultHandler,
   ): void {
