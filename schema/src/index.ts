@@ -15,3 +15,4 @@ export * from './migrations/migrate';
 export type * from './contract/types';
 export * from './pipeline/step-result';
 export * from './pipeline/kafka-topics';
+export * from './pipeline/quarantine-record';

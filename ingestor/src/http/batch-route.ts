@@ -4,7 +4,7 @@
  * pipeline, produce, and answer 202 only once the bus acknowledged.
  */
 import rateLimit from '@fastify/rate-limit';
-import type { BatchAccepted } from '@gosight/schema';
+import { quarantineRecordOf, type BatchAccepted } from '@gosight/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { BatchContext } from '../pipeline/batch-context';
@@ -100,14 +100,14 @@ export async function batchRoute(app: FastifyInstance, deps: BatchRouteDeps): Pr
         quarantineRules.push(result.rule);
         dlq.push(
           quarantineMessage(
-            {
+            quarantineRecordOf({
               step: result.step,
-              reason: result.reason.slice(0, 2048),
+              reason: result.reason,
               project_id: batch.project.key,
               received_at: context.receivedAt,
               raw: JSON.stringify(event),
               source: 'ingestor',
-            },
+            }),
             event,
           ),
         );

@@ -9,7 +9,7 @@
  * `events_quarantine` has one writer per source. Commits only after ClickHouse
  * acknowledged.
  */
-import { quarantineRecord, type QuarantineRecord } from '@gosight/schema';
+import { quarantineRecord, quarantineRecordOf, type QuarantineRecord } from '@gosight/schema';
 import { dedupToken } from '../consume/dedup-token';
 import type { ConsumedMessage, Delivery } from '../consume/event-source';
 import type { Metrics } from '../metrics';
@@ -21,8 +21,6 @@ export interface DlqRecorderDeps {
   metrics: Metrics;
   log: (line: string) => void;
 }
-
-const MAX_RAW_CHARS = 64 * 1024;
 
 /** Creates the handler of the DLQ consumer group: one insert per delivery batch. */
 export function createDlqRecorderFlush(deps: DlqRecorderDeps) {
@@ -54,14 +52,14 @@ function rowOf(message: ConsumedMessage): QuarantineRecord | undefined {
   const parsed = quarantineRecord.safeParse(parseJson(raw));
   if (parsed.success) return parsed.data.source === 'ingestor' ? parsed.data : undefined;
   // Not a record we wrote: keep it anyway, whole, so nothing on the DLQ is invisible.
-  return {
+  return quarantineRecordOf({
     step: 'decode-dlq',
     reason: 'DLQ message is not a quarantine record',
     project_id: '',
     received_at: Number.isFinite(message.timestamp) ? message.timestamp : Date.now(),
-    raw: raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw,
+    raw,
     source: 'processor',
-  };
+  });
 }
 
 function parseJson(text: string): unknown {

@@ -4,7 +4,7 @@
  * each store needs — the events' row lines, the inputs set aside (with the
  * quarantine record each becomes) and the session fields of each valid event.
  */
-import type { QuarantineRecord } from '@gosight/schema';
+import { quarantineRecordOf, type QuarantineRecord } from '@gosight/schema';
 import type { DlqEntry } from '../dlq/dlq-producer';
 import type { Delivery } from '../consume/event-source';
 import { eventRowLine } from '../events/event-row-line';
@@ -28,8 +28,6 @@ export interface DecodedBatch {
   profiles: ProfileRow[];
   messages: number;
 }
-
-const MAX_RAW_CHARS = 64 * 1024;
 
 /**
  * Creates the function that decodes a batch once for both stores. Each event's
@@ -107,14 +105,14 @@ function quarantineOf(
   result: { step: string; reason: string },
   brokerTime: number,
 ): QuarantineRecord {
-  return {
+  return quarantineRecordOf({
     step: result.step,
-    reason: result.reason.slice(0, 2048),
+    reason: result.reason,
     project_id: projectOf(raw),
     received_at: Number.isFinite(brokerTime) ? brokerTime : Date.now(),
-    raw: raw.length > MAX_RAW_CHARS ? raw.slice(0, MAX_RAW_CHARS) : raw,
+    raw,
     source: 'processor',
-  };
+  });
 }
 
 /** The project of a quarantined input when it can still be read, '' otherwise. */
