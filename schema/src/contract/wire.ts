@@ -177,7 +177,7 @@ export const wireBatch = z.object({
       sdk: z.string().max(32).optional(),
       /**
        * The SDK ran cookieless (data-cookieless): its anon_id lives only in the tab, and
-       * the ingestor replaces it with a visitor id of the day (ingestor/src/cookieless-visitor.ts).
+       * the ingestor replaces it with a visitor id of the day (ingestor/src/enrich/cookieless-visitor.ts).
        */
       cookieless: z.boolean().optional(),
     })
