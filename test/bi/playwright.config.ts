@@ -7,7 +7,8 @@ import { debianChromium } from '../debian-chromium';
 export default defineConfig({
   testDir: 'e2e',
   workers: 1,
-  // One retry: a login to Superset once hung for the whole 3 minutes in a CI rehearsal (counted as flaky).
+  // One retry: a login to Superset once hung for the whole 3 minutes in a CI rehearsal (counted as
+  // flaky); the login now fills the form again after 30 s and checks the session (dashboards.spec.ts).
   retries: 1,
   timeout: 180_000,
   reporter: 'list',
