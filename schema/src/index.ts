@@ -15,4 +15,5 @@ export * from './migrations/migrate';
 export type * from './contract/types';
 export * from './pipeline/step-result';
 export * from './pipeline/kafka-topics';
+export * from './pipeline/kafka-errors';
 export * from './pipeline/quarantine-record';

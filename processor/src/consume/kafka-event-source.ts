@@ -3,7 +3,7 @@
  * offsets are resolved and committed only after the handler resolved.
  */
 import type { Consumer, ConsumerConfig, IHeaders, Kafka } from 'kafkajs';
-import { HEADERS } from '@gosight/schema';
+import { HEADERS, kafkaErrorType } from '@gosight/schema';
 import type { Delivery, DeliveryHandler, EventSource } from './event-source';
 
 export interface KafkaEventSourceOptions {
@@ -160,12 +160,7 @@ const MEMBERSHIP_ERRORS = new Set([
 ]);
 
 function isMembershipError(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 5; depth++) {
-    const { type, cause } = e as { type?: unknown; cause?: unknown };
-    if (typeof type === 'string' && MEMBERSHIP_ERRORS.has(type)) return true;
-    e = cause;
-  }
-  return false;
+  return kafkaErrorType(error, MEMBERSHIP_ERRORS) !== undefined;
 }
 
 /** The `gosight-source` header as text, as a partial ConsumedMessage (nothing when absent). */

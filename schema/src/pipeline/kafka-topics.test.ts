@@ -65,6 +65,16 @@ describe('createTopicsAndWait', () => {
     ]);
   });
 
+  it('waits through a "not ready" answer that kafkajs wrapped after its own retries', async () => {
+    const exhausted = Object.assign(new Error('Number of retries exceeded'), {
+      name: 'KafkaJSNumberOfRetriesExceeded',
+      cause: kafkaError('LEADER_NOT_AVAILABLE', 'There is no leader for this topic-partition'),
+    });
+    const { admin, calls } = scriptedAdmin([exhausted, ready]);
+    await createTopicsAndWait(admin, [{ topic: 'raw', numPartitions: 2 }], { pollMs: 1 });
+    expect(calls.fetch).toBe(2);
+  });
+
   it('passes on any other error at once', async () => {
     const { admin, calls } = scriptedAdmin([
       kafkaError('TOPIC_AUTHORIZATION_FAILED', 'Not authorized to access topics'),

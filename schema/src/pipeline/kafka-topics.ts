@@ -13,6 +13,7 @@
  * Typed structurally so that the schema package does not depend on kafkajs;
  * a kafkajs `Admin` fits.
  */
+import { kafkaErrorType } from './kafka-errors';
 
 /** One topic to create, in kafkajs's shape. */
 export interface TopicToCreate {
@@ -32,11 +33,6 @@ export interface TopicAdmin {
 
 /** Kafka error types that mean "not ready yet" right after a topic is created. */
 const NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
-
-function errorType(error: unknown): string | undefined {
-  const type = (error as { type?: unknown } | null)?.type;
-  return typeof type === 'string' ? type : undefined;
-}
 
 /**
  * Creates `topics` (those that exist are left as they are) and resolves once
@@ -60,8 +56,8 @@ export async function createTopicsAndWait(
       waitingFor = notReady(topics, metadata.topics);
       if (!waitingFor) return created;
     } catch (error) {
-      const type = errorType(error);
-      if (!type || !NOT_READY.has(type)) throw error;
+      const type = kafkaErrorType(error, NOT_READY);
+      if (!type) throw error;
       waitingFor = `${type} (${error instanceof Error ? error.message : String(error)})`;
     }
     if (Date.now() >= deadline) {
