@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@clickhouse/client';
 import { benchClickHouseAuth } from '../clickhouse-auth';
-import { runMigrations } from '@gosight/schema';
+import { createTopicsAndWait, runMigrations } from '@gosight/schema';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig as loadIngestorConfig } from '../../ingestor/src/config';
@@ -112,13 +112,10 @@ export async function startBenchStack(options: StackOptions) {
   };
   try {
     await admin.connect();
-    await admin.createTopics({
-      topics: [
-        { topic: names.topic, numPartitions: 3 },
-        { topic: names.dlqTopic, numPartitions: 1 },
-      ],
-      waitForLeaders: true,
-    });
+    await createTopicsAndWait(admin, [
+      { topic: names.topic, numPartitions: 3 },
+      { topic: names.dlqTopic, numPartitions: 1 },
+    ]);
     await runMigrations({ client: clickhouse, database: names.database });
     child = spawn(
       'taskset',

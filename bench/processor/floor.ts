@@ -16,7 +16,7 @@
  *   npx tsx bench/processor/floor.ts [--events 300000] [--per-message 5]
  */
 import { parseArgs } from 'node:util';
-import { rawMessageEvents } from '@gosight/schema';
+import { createTopicsAndWait, rawMessageEvents } from '@gosight/schema';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventRowLine } from '../../processor/src/events/event-row-line';
 import {
@@ -141,7 +141,7 @@ async function pass(name: string, work: Work, messageCount: number): Promise<voi
 }
 
 await admin.connect();
-await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+await createTopicsAndWait(admin, [{ topic, numPartitions: 3 }]);
 try {
   const t = Date.now();
   const messageCount = await prefill();

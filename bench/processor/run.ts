@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
-import { runMigrations } from '@gosight/schema';
+import { createTopicsAndWait, runMigrations } from '@gosight/schema';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { newSession, realisticSession } from '../../processor/src/testing/enriched-builder';
@@ -121,13 +121,10 @@ async function scrape(port: number, kind: 'count' | 'sum' = 'count'): Promise<Ma
 
 async function main(): Promise<void> {
   await Promise.all([admin.connect(), producer.connect()]);
-  await admin.createTopics({
-    topics: [
-      { topic, numPartitions: 3 },
-      { topic: dlqTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  await createTopicsAndWait(admin, [
+    { topic, numPartitions: 3 },
+    { topic: dlqTopic, numPartitions: 1 },
+  ]);
   await runMigrations({ client: clickhouse, database });
   const T0 = Date.UTC(2026, 10, 22, 0);
   try {
