@@ -109,4 +109,20 @@ describe('scroll and page_leave', () => {
     expect(col.ofType('page_leave').slice(-1)[0]!.payload.max_scroll).toBe(depth);
     expectWireValid(col.batches);
   });
+
+  test('a view that starts before its page is laid out is not counted as read to the end', async () => {
+    const height = (value: number) =>
+      Object.defineProperty(document.documentElement, 'scrollHeight', {
+        value,
+        configurable: true,
+      });
+    Object.defineProperty(window, 'scrollY', { value: 0, configurable: true });
+    height(innerHeight); // the new route has not rendered yet: everything fits
+    history.pushState({}, '', '/next-route');
+    height(4000);
+    await hideAndShow();
+    const leave = col.ofType('page_leave').slice(-1)[0]!;
+    expect(leave.url).toContain('/next-route');
+    expect(leave.payload.max_scroll).toBe(Math.round((innerHeight / 4000) * 100));
+  });
 });

@@ -32,10 +32,13 @@ export const captureScroll = (c: Ctx): void => {
   on(doc, 'visibilitychange', () => {
     if (!doc.hidden) start ||= now();
   });
+  // No measurement when a view starts: an async script can run before the body
+  // is parsed (or an SPA before it renders the new route), when the page still
+  // fits the viewport and would count as 100 % read. The first scroll or the
+  // leave measures it, and depth only ever grows from the top of the page.
   c._view.push(() => {
     deep = sent = 0;
     start = now();
-    measure();
   });
   c._leave.push(() => {
     if (!start) return;
