@@ -116,6 +116,7 @@ test('js errors and unhandled rejections, identical errors once per page view', 
 test('scroll depth is reported with page_leave', async ({ page }) => {
   await open(page);
   await page.mouse.wheel(0, 2000);
+  await page.waitForFunction(() => scrollY >= 2000); // the wheel scrolls asynchronously
   await page.waitForTimeout(400);
   await leave(page);
   await until(() => ctx.col.ofType('page_leave').length >= 1);
