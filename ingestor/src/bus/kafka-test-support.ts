@@ -43,7 +43,10 @@ export async function createTopics(
 
 /**
  * Reads `topic` from the beginning until `done(messages)` holds or `timeoutMs`
- * passes; a final short quiet period catches anything extra.
+ * passes; a final short quiet period catches anything extra. Each record of the
+ * log is returned once: a rebalance of the reader's own group hands it records
+ * again from the last commit, and those are not the producer's duplicates (a
+ * resent message has an offset of its own and is returned).
  */
 export async function readTopic(
   brokers: string[],
@@ -60,6 +63,7 @@ export async function readTopic(
     groupId: `ingestor-test-${topic}-${Math.random().toString(36).slice(2)}`,
   });
   const messages: ReadMessage[] = [];
+  const seen = new Set<string>();
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -67,6 +71,9 @@ export async function readTopic(
     const finished = new Promise<void>((resolve) => (finish = resolve));
     await consumer.run({
       eachMessage: async ({ message, partition }) => {
+        const at = `${partition}:${message.offset}`;
+        if (seen.has(at)) return;
+        seen.add(at);
         messages.push({
           key: message.key?.toString() ?? null,
           value: message.value?.toString() ?? '',

@@ -1,3 +1,4 @@
+import { createTopicsAndWait } from '@gosight/schema';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serviceEnv, uniqueSuffix } from '../../../../test/services';
@@ -36,7 +37,7 @@ describe('runKafkaTool', () => {
 
   it('ConsumerGroupCommand --describe shows the offsets a group committed', async () => {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({ topic, messages: [1, 2, 3, 4, 5].map((n) => ({ value: `m${n}` })) });
