@@ -129,6 +129,8 @@ export type TestProducerOptions = Pick<
   client?: 'kafkajs' | 'platformatic';
   /** Bootstrap brokers instead of the local stack's (e.g. a proxy in front of it). */
   bootstrap?: string[];
+  /** Return before the producer has connected (a test of a broker out of reach at start). */
+  unreachable?: true;
 };
 
 /**
@@ -147,7 +149,13 @@ export async function startKafkaTestApp(
   const topics = { raw: `ingestor-${name}-raw-${suffix}`, dlq: `ingestor-${name}-dlq-${suffix}` };
   const dropTopics = await createTopics(brokers, [topics.raw, topics.dlq]);
   const logger = pino({ level: 'silent' });
-  const { client = 'kafkajs', bootstrap = brokers, socketFactory, ...bounds } = producer;
+  const {
+    client = 'kafkajs',
+    bootstrap = brokers,
+    socketFactory,
+    unreachable = false,
+    ...bounds
+  } = producer;
   const common = {
     brokers: bootstrap,
     maxBufferedBytes: 16 * 1024 * 1024,
@@ -160,6 +168,12 @@ export async function startKafkaTestApp(
     client === 'platformatic'
       ? await createPlatformaticProducer({ ...common, retryDelayMs: 100 })
       : await createKafkaProducer({ ...common, ...(socketFactory ? { socketFactory } : {}) });
+  // As /readyz gates traffic in production: the first request of a test should not pay the
+  // connect inside its ack timeout (a loaded CI machine took longer than the tests' 1.5 s).
+  for (const deadline = Date.now() + 30_000; !unreachable && !kafkaProducer.isReady();) {
+    if (Date.now() > deadline) throw new Error(`the ${client} producer did not connect in 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const built = await buildApp({
     producer: kafkaProducer,
     geo: noGeoLookup,

@@ -140,6 +140,7 @@ describe('the @platformatic/kafka adapter on the real broker', () => {
       {
         client: 'platformatic',
         bootstrap: [`127.0.0.1:${proxy.port}`],
+        unreachable: true,
         maxBufferedEvents: BUFFER,
         ackTimeoutMs: 1500,
       },
