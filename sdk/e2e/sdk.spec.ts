@@ -37,9 +37,10 @@ test('clicks: selector, text, href; rage and dead flags; ignored subtree; masked
   await page.click('#buy');
   await page.click('#broken');
   await page.waitForTimeout(1200);
-  await page.click('#broken', { clickCount: 1 });
-  await page.click('#broken');
-  await page.click('#broken');
+  // three plain clicks on the spot: page.click's actionability checks can take hundreds of ms
+  // each on a loaded machine, and a rage click needs three within RAGE_MS (1 s)
+  const box = (await page.locator('#broken').boundingBox())!;
+  for (let i = 0; i < 3; i++) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await page.click('#private');
   await page.click('#pw');
   await page.click('.deep');
@@ -160,7 +161,10 @@ test('the queue survives a reload while the collector is down and is delivered w
   await page.reload();
   await until(() => ctx.col.ofType('custom').some((e) => e.payload.name == 'while-down'), 15_000);
   const first = ctx.col.ofType('custom').find((e) => e.payload.name == 'while-down')!;
-  expect(ctx.col.delivered().filter((e) => e.id == first.id)).toHaveLength(1);
+  await page.waitForFunction(() => !localStorage.getItem('gs_q')?.includes('while-down'));
+  // At least once: a page that unloads before its request is answered leaves the event
+  // stored for the next load (transport.ts), so one copy more is allowed, not a stream.
+  expect(ctx.col.delivered().filter((e) => e.id == first.id).length).toBeLessThanOrEqual(2);
 });
 
 test('503 with Retry-After: 2 is respected before the retry', async ({ page }) => {

@@ -191,7 +191,8 @@ describe('inserts and analyst queries', () => {
     expect(await rs.json()).toEqual([{ s: 'fresh' }]);
     const elapsed = Date.now() - started;
     expect(await running()).toBe(3); // the insert did not wait for them
-    expect(elapsed).toBeLessThan(2_000);
+    // well inside their 5 s limit (2 s was too tight beside three busy queries on a loaded CI)
+    expect(elapsed).toBeLessThan(4_000);
     expect(await Promise.all(slow)).toEqual([408, 408, 408]); // ended by their 5 s limit
   });
 
