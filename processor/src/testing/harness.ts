@@ -62,7 +62,9 @@ export async function createTestEnv(name: string, partitions = 3): Promise<TestE
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
-  const producer = kafka.producer();
+  // Idempotent: a retried produce on a loaded broker must not write a fixture twice, since
+  // tests assert exact offsets and lag (the cluster lag test met exactly that).
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await Promise.all([admin.connect(), producer.connect()]);
   await createTopicsAndWait(admin, [
     { topic: settings.topic, numPartitions: partitions },
