@@ -108,6 +108,14 @@ const sessionRow = async (id: string) => {
   );
   return rows[0] && { ...rows[0], duration_ms: Number(rows[0].duration_ms) };
 };
+/** One series of the processor's /metrics, e.g. `rows_inserted_total{table="events"}`. */
+const metric = async (series: string) => {
+  const text = await (await fetch(`http://127.0.0.1:${processor.metricsPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`gosight_processor_${series} `));
+  return Number(line?.split(' ')[1]);
+};
+/** Event rows inserted so far, copies included. */
+const rowsInserted = () => metric('rows_inserted_total{table="events"}');
 const eventCount = async () =>
   Number((await env.query<{ n: string }>('SELECT count() AS n FROM {db}.events FINAL'))[0]?.n);
 
@@ -131,7 +139,8 @@ describe('a scripted session', () => {
     ).toBe(true);
     // A later replay of two events (e.g. a redelivered batch) changes nothing.
     await env.produce([at(2), at(5)]);
-    await sleep(3000);
+    // processed (not a fixed sleep: a late one would also move the sessions' idle clock)
+    expect(await waitUntil(async () => (await rowsInserted()) === 12, 30_000)).toBe(true);
 
     expect(await eventCount()).toBe(9);
     const rows = await env.query<{
@@ -219,7 +228,7 @@ describe('a scripted session', () => {
   });
 
   it('finalises idle sessions once, removes their Redis state, and ignores later copies', async () => {
-    await sleep(1600);
+    await sleep(2000); // past sessionIdleMs (1.5 s) since the last event arrived
     expect(await processor.sweepNow()).toBe(2);
     expect(await processor.sweepNow()).toBe(0);
     const final = await sessionRow(a.sessionId);
@@ -232,7 +241,9 @@ describe('a scripted session', () => {
     expect(Number(finals[0]?.n)).toBe(1);
 
     await env.produce([at(0), at(6)]);
-    await sleep(3000);
+    const processed = async () =>
+      (await rowsInserted()) === 14 && (await metric('session_late_events_total')) === 2;
+    expect(await waitUntil(processed, 30_000)).toBe(true);
     expect(await sessionRow(a.sessionId)).toMatchObject({ is_live: false, event_count: 8 });
     expect(await eventCount()).toBe(9);
   });
