@@ -67,8 +67,11 @@ describe('main.ts', () => {
     await sql(first.url, 'CREATE TABLE kept (n UInt32) ENGINE = MergeTree ORDER BY n');
     await sql(first.url, 'INSERT INTO kept SELECT number FROM numbers(1000)');
 
-    const slow = sql(first.url, 'SELECT sleep(1), count() FROM kept');
-    await new Promise((r) => setTimeout(r, 200));
+    const slow = sql(first.url, 'SELECT sleep(2), count() FROM kept');
+    // SIGTERM once the query runs (a fixed 200 ms could signal before it had started)
+    const runs = async () =>
+      sql(first.url, "SELECT count() FROM system.processes WHERE query LIKE 'SELECT sleep(2)%'");
+    await expect.poll(runs, { timeout: 10_000, interval: 50 }).toBe('1\n');
     const exited = exitCode(first.child);
     first.child.kill('SIGTERM');
     expect(await slow).toBe('0\t1000\n');
