@@ -75,7 +75,7 @@ describe('slow bodies and idle sockets', () => {
     expect(await healthz(port)).toEqual({ status: 200, body: '{"status":"ok"}' });
     const { text, afterMs } = await stalled.closed;
     expect(afterMs).toBeGreaterThanOrEqual(550);
-    expect(afterMs).toBeLessThan(2_000);
+    expect(afterMs).toBeLessThan(5_000); // far below Node's 30 s default check interval
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
     expect(text).toContain('"code":"REQUEST_TIMEOUT"');
     expect(await healthz(port)).toMatchObject({ status: 200 });
@@ -97,7 +97,7 @@ describe('slow bodies and idle sockets', () => {
     const halfHeaders = rawClient(port, 'POST /v1/batch HTTP/1.1\r\nHost: x\r\n');
     for (const client of [silent, halfHeaders]) {
       const { afterMs } = await client.closed;
-      expect(afterMs).toBeLessThan(2_000);
+      expect(afterMs).toBeLessThan(5_000); // far below Node's 30 s default check interval
     }
   });
 
@@ -121,7 +121,7 @@ describe('slow bodies and idle sockets', () => {
     expect(text).toMatch(/^HTTP\/1\.1 200 /);
     // Node closes 1 s after the advertised Keep-Alive timeout, so clients give up first.
     expect(afterMs).toBeGreaterThanOrEqual(300);
-    expect(afterMs).toBeLessThan(2_500);
+    expect(afterMs).toBeLessThan(5_000);
   });
 
   it('idle sockets cannot crowd out visitors: at the cap the oldest idle one is closed', async () => {

@@ -57,7 +57,16 @@ describe('batch coalescer', () => {
       maxRows: 1,
       maxWaitMs: 1000,
       heartbeatMs: 20,
-      flush: () => new Promise((resolve) => setTimeout(resolve, 130)),
+      // the flush ends once 4 beats came in (a loaded machine merges timer ticks), or fails at 5 s
+      flush: () =>
+        new Promise<void>((resolve, reject) => {
+          const deadline = Date.now() + 5000;
+          const check = setInterval(() => {
+            if (beats >= 4 || Date.now() > deadline) clearInterval(check);
+            if (beats >= 4) resolve();
+            else if (Date.now() > deadline) reject(new Error(`${beats} heartbeats in 5 s`));
+          }, 5);
+        }),
     });
     await handle(slow);
     expect(beats).toBeGreaterThanOrEqual(4);
