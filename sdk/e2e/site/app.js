@@ -1,4 +1,4 @@
-/* global document, history, location */
+/* global addEventListener, document, history, location, requestAnimationFrame */
 // Behaviour of the test page (an external file so the strict-CSP page can use it).
 const $ = (id) => document.getElementById(id);
 $('buy').addEventListener('click', () => {
@@ -24,11 +24,16 @@ $('spa').addEventListener('click', (e) => {
   document.title = 'Cart';
   history.pushState({}, '', '/cart?token=s3cret&step=1');
 });
-// a layout shift without user input, after first paint
+// a layout shift without user input, after the page has been painted (two frames after
+// load); `data-shown` marks that the shifted frame has been painted too
+const afterFrames = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
 if (location.search.includes('shift')) {
-  setTimeout(() => {
-    const d = document.createElement('div');
-    d.className = 'pushed';
-    document.body.prepend(d);
-  }, 300);
+  addEventListener('load', () =>
+    afterFrames(() => {
+      const d = document.createElement('div');
+      d.className = 'pushed';
+      document.body.prepend(d);
+      afterFrames(() => (d.dataset.shown = '1'));
+    }),
+  );
 }
