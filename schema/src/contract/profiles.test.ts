@@ -6,7 +6,7 @@ import {
   serverProfileRecord,
   type ProfileRecord,
 } from './profiles';
-import { RAW_MESSAGE_MAX_BYTES } from '../pipeline/raw-message';
+import { RAW_MESSAGE_MAX_BYTES } from './raw-message';
 import { IDENTIFY_EVENT, wireEvent } from './wire';
 
 const T = Date.UTC(2026, 11, 2, 19);

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits';
-import { rawMessageValues } from '../pipeline/raw-message';
+import { rawMessageValues } from './raw-message';
 import { flatProps } from './wire';
 
 /** The segment of a user without one, in `events.segment` and `user_profiles.segment`. */
