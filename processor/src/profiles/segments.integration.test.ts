@@ -135,7 +135,7 @@ describe('user segments on every event', () => {
       await waitUntil(
         async () =>
           (await count(
-            `SELECT count() AS n FROM {db}.user_profiles WHERE user_id = 'u_stream'`,
+            `SELECT count() AS n FROM {db}.user_profiles FINAL WHERE user_id = 'u_stream'`,
           )) === 1,
         60_000,
       ),
