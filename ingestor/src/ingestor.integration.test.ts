@@ -57,6 +57,11 @@ const post = (batch: WireEvent[]) =>
     payload: JSON.stringify({ project: TEST_PROJECT, sent_at: Date.now(), events: batch }),
   });
 
+/** The messages read, exact copies (a resent request) counted once. */
+const distinct = (messages: ReadMessage[]) => [
+  ...new Map(messages.map((m) => [JSON.stringify([m.key, m.value, m.headers]), m])).values(),
+];
+
 /** The event ids a raw message carries (a JSON array of one session's events). */
 const idsOf = (value: string) =>
   (JSON.parse(value) as { event_id: string }[]).map((e) => e.event_id);
@@ -70,8 +75,12 @@ describe('ingestor on the real Kafka broker', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ accepted: 5, quarantined: 1 });
 
-    // 202 means acknowledged: the messages are in the topic already; one per session.
-    const raw = await readTopic(brokers, topics.raw, (m) => m.length >= 2, 20_000);
+    // 202 means acknowledged: the messages are in the topic already; one per session. The
+    // kafkajs adapter sends a failed request again whole (at least once; the processor keeps
+    // one row per event), so on a loaded broker a message may be there twice, as an exact copy.
+    const raw = distinct(
+      await readTopic(brokers, topics.raw, (m) => distinct(m).length >= 2, 20_000),
+    );
     expect(raw).toHaveLength(2);
     for (const message of raw) {
       const events = JSON.parse(message.value) as unknown[];
@@ -94,7 +103,7 @@ describe('ingestor on the real Kafka broker', () => {
     const requests = /^gosight_ingestor_bus_request_seconds_count (\d+)/m.exec(metrics)?.[1];
     expect(Number(requests)).toBeGreaterThanOrEqual(1);
 
-    const dlq = await readTopic(brokers, topics.dlq, (m) => m.length >= 1, 20_000);
+    const dlq = distinct(await readTopic(brokers, topics.dlq, (m) => m.length >= 1, 20_000));
     expect(dlq).toHaveLength(1);
     const record = JSON.parse(dlq[0]?.value ?? '{}') as Record<string, string>;
     expect(record).toMatchObject({

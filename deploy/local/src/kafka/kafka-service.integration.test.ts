@@ -34,7 +34,12 @@ describe.skipIf(!ours)('kafkaService stop and start', () => {
     await setup.connect();
     await createTopicsAndWait(setup, [{ topic, numPartitions: 1 }]);
     await setup.disconnect();
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // a retried produce on a loaded broker must not write a message twice: exact counts follow
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     await producer.send({ topic, messages: [{ key: 'k', value: 'kept across restarts' }] });
     await producer.disconnect();

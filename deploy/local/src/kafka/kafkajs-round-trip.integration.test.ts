@@ -22,7 +22,12 @@ describe('kafkajs against the local Kafka broker', () => {
       logLevel: logLevel.WARN,
     });
     admin = kafka.admin();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // a retried produce on a loaded broker must not write a message twice: exact counts follow
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
   });

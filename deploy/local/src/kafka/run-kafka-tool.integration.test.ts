@@ -38,7 +38,12 @@ describe('runKafkaTool', () => {
   it('ConsumerGroupCommand --describe shows the offsets a group committed', async () => {
     await admin.connect();
     await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // a retried produce on a loaded broker must not write a message twice: exact counts follow
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     await producer.send({ topic, messages: [1, 2, 3, 4, 5].map((n) => ({ value: `m${n}` })) });
     await producer.disconnect();
