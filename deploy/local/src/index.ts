@@ -26,6 +26,7 @@ export {
   type EndpointCredentials,
 } from './clickhouse/endpoint-users';
 export { LOCAL_SERVICES } from './services';
+export { waitFor } from './wait-for';
 export {
   createClickHouseHttpServer,
   type ClickHouseHttpServer,

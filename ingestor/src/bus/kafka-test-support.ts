@@ -3,6 +3,7 @@
  * topics per test (random suffix), reading a topic back, routing the
  * producer's broker connections through a proxy the test can cut.
  */
+import { waitFor } from '@gosight/local';
 import { createTopicsAndWait } from '@gosight/schema';
 import { connect } from 'node:net';
 import { Kafka, logLevel, type IHeaders, type ISocketFactory } from 'kafkajs';
@@ -170,9 +171,12 @@ export async function startKafkaTestApp(
       : await createKafkaProducer({ ...common, ...(socketFactory ? { socketFactory } : {}) });
   // As /readyz gates traffic in production: the first request of a test should not pay the
   // connect inside its ack timeout (a loaded CI machine took longer than the tests' 1.5 s).
-  for (const deadline = Date.now() + 30_000; !unreachable && !kafkaProducer.isReady();) {
-    if (Date.now() > deadline) throw new Error(`the ${client} producer did not connect in 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!unreachable) {
+    await waitFor(() => kafkaProducer.isReady(), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      what: `the ${client} producer to connect`,
+    });
   }
   const built = await buildApp({
     producer: kafkaProducer,

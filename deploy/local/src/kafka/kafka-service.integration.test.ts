@@ -1,6 +1,7 @@
 import { createTopicsAndWait } from '@gosight/schema';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureProducer } from './fixture-producer';
 import { serviceEnv, uniqueSuffix } from '../../../../test/services';
 import { readLivePid } from '../pidfile';
 import { kafkaService } from './kafka-service';
@@ -34,12 +35,7 @@ describe.skipIf(!ours)('kafkaService stop and start', () => {
     await setup.connect();
     await createTopicsAndWait(setup, [{ topic, numPartitions: 1 }]);
     await setup.disconnect();
-    const producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // a retried produce on a loaded broker must not write a message twice: exact counts follow
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
+    const producer = fixtureProducer(kafka);
     await producer.connect();
     await producer.send({ topic, messages: [{ key: 'k', value: 'kept across restarts' }] });
     await producer.disconnect();

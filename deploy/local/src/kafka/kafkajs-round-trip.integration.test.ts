@@ -1,6 +1,7 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { createTopicsAndWait } from '@gosight/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureProducer } from './fixture-producer';
 import { serviceEnv, uniqueSuffix } from '../../../../test/services';
 import { waitFor } from '../wait-for';
 
@@ -22,12 +23,7 @@ describe('kafkajs against the local Kafka broker', () => {
       logLevel: logLevel.WARN,
     });
     admin = kafka.admin();
-    producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // a retried produce on a loaded broker must not write a message twice: exact counts follow
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
+    producer = fixtureProducer(kafka);
     consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
   });

@@ -1,6 +1,7 @@
 import { createTopicsAndWait } from '@gosight/schema';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureProducer } from './fixture-producer';
 import { serviceEnv, uniqueSuffix } from '../../../../test/services';
 import { waitFor } from '../wait-for';
 import { runKafkaTool } from './run-kafka-tool';
@@ -38,12 +39,7 @@ describe('runKafkaTool', () => {
   it('ConsumerGroupCommand --describe shows the offsets a group committed', async () => {
     await admin.connect();
     await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
-    const producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // a retried produce on a loaded broker must not write a message twice: exact counts follow
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
+    const producer = fixtureProducer(kafka);
     await producer.connect();
     await producer.send({ topic, messages: [1, 2, 3, 4, 5].map((n) => ({ value: `m${n}` })) });
     await producer.disconnect();
