@@ -121,5 +121,5 @@ describe('service bundles for the images', () => {
     const cli = start('gosight', {}, ['help']);
     expect(cli.status).toBe(0);
     expect(cli.stdout).toContain('usage: gosight');
-  });
+  }, 60_000); // four node starts in a row: over vitest's 5 s default on a loaded CI machine
 });
